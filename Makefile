@@ -1,0 +1,34 @@
+# Retail Sync: `make run` (demo server) and `make test` (the whole suite) are all you need.
+SHELL := /bin/bash
+
+.PHONY: help setup run test lint readme bench stop clean
+
+help:
+	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
+	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
+	@echo "make lint   ruff and pylint-odoo's mandatory checks"
+	@echo "make setup  only install what is missing (system packages, Odoo, venv, configs)"
+	@echo "make stop   stop the suite's private PostgreSQL"
+	@echo "make clean  remove .local/ (venv, databases, configs)"
+
+setup:
+	@bash setup/install.sh
+
+run:
+	@bash setup/run.sh
+
+test:
+	@bash setup/test.sh
+
+lint:
+	@bash setup/lint.sh
+
+readme:
+	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_pos \
+		retail_sync_ecom addons/retail_sync_demo
+
+stop:
+	@bash setup/postgres.sh stop
+
+clean: stop
+	rm -rf .local

@@ -1,0 +1,28 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Retail Sync Core",
+    "summary": "Channels, inbox, bindings, contracts and the Retail Sync menu",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "website": "https://github.com/retail-sync/retail-sync",
+    "author": "Retail Sync",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["mail", "web"],
+    "external_dependencies": {"python": ["jsonschema"]},
+    "data": [
+        "security/retail_sync_core_groups.xml",
+        "security/ir.model.access.csv",
+        "security/retail_sync_core_rules.xml",
+        "views/retail_sync_channel_views.xml",
+        "views/retail_sync_core_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "retail_sync_core/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# Shared settings and helpers for the Retail Sync setup scripts. Sourced, never run.
+set -euo pipefail
+
+RS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Everything generated lives in .local/ (git-ignored): venv, PostgreSQL cluster,
+# Odoo config, filestore, logs.
+RS_LOCAL="${RS_LOCAL:-$RS_ROOT/.local}"
+RS_VENV="$RS_LOCAL/venv"
+RS_PGDATA="$RS_LOCAL/pgdata"
+RS_LOG="$RS_LOCAL/log"
+RS_CONF="$RS_LOCAL/odoo.conf"
+RS_DATA_DIR="$RS_LOCAL/filestore"
+# The umbrella module is the repository root; Odoo names a module after its folder, so
+# .local/addons/retail_sync links back to the root whatever the checkout is called.
+RS_UMBRELLA_ADDONS="$RS_LOCAL/addons"
+
+# Odoo 18.0 source: ODOO_SRC, else this fixed folder outside every checkout, else the
+# official 18.0 branch cloned into it.
+RS_ODOO_DEFAULT="${RS_ODOO_DEFAULT:-/opt/odoo/18.0}"
+RS_ODOO_GIT="${RS_ODOO_GIT:-https://github.com/odoo/odoo.git}"
+
+RS_PG_PORT="${RS_PG_PORT:-55432}"
+RS_DB_USER="${RS_DB_USER:-retail_sync}"
+RS_HTTP_PORT="${RS_HTTP_PORT:-8069}"
+RS_TEST_HTTP_PORT="${RS_TEST_HTTP_PORT:-8169}"
+RS_DEMO_DB="${RS_DEMO_DB:-retail_sync_demo}"
+RS_TEST_DB="${RS_TEST_DB:-retail_sync_test}"
+RS_WORKERS="${RS_WORKERS:-4}"
+RS_PYTHON="${RS_PYTHON:-python3}"
+
+rs_say() { printf '\033[1m[retail-sync]\033[0m %s\n' "$*"; }
+rs_die() { printf '\033[31m[retail-sync] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+rs_port_busy() { # port -> 0 when something listens on 127.0.0.1:port
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+rs_pg_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+    done
+    command -v initdb >/dev/null && { dirname "$(command -v initdb)"; return 0; }
+    return 1
+}
+
+# PostgreSQL refuses to run as root: as root the cluster belongs to the 'postgres' user.
+rs_as_pg() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+rs_odoo() { "$RS_VENV/bin/odoo" -c "$RS_CONF" "$@"; }
+
+rs_psql() {
+    PGOPTIONS="-c client_min_messages=warning" "$(rs_pg_bin)/psql" -X -q -h 127.0.0.1 -p "$RS_PG_PORT" -U "$RS_DB_USER" "$@"
+}

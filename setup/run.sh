@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make run`: sets up what is missing, creates or updates the demo database, then serves
+# Odoo (HTTP workers + queue_job runner) on http://localhost:$RS_HTTP_PORT until Ctrl-C.
+source "$(dirname "$0")/lib.sh"
+
+bash "$RS_ROOT/setup/install.sh"
+
+if rs_port_busy "$RS_HTTP_PORT"; then
+    rs_die "port $RS_HTTP_PORT is already in use (another Odoo, or a previous 'make run'?):
+stop it, or serve on another port with RS_HTTP_PORT=<port> make run"
+fi
+
+# Stop PostgreSQL on exit only if this run started it.
+started_pg=""
+bash "$RS_ROOT/setup/postgres.sh" status | grep -q running || started_pg=1
+bash "$RS_ROOT/setup/postgres.sh" start
+
+odoo_pid=""
+cleanup() {
+    trap - INT TERM EXIT
+    if [ -n "$odoo_pid" ] && kill -0 "$odoo_pid" 2>/dev/null; then
+        rs_say "stopping Odoo"
+        kill -TERM "$odoo_pid" 2>/dev/null || true
+        wait "$odoo_pid" 2>/dev/null || true
+    fi
+    if [ -n "$started_pg" ]; then
+        rs_say "stopping PostgreSQL"
+        bash "$RS_ROOT/setup/postgres.sh" stop || true
+    fi
+}
+trap cleanup INT TERM EXIT
+
+modules="retail_sync,retail_sync_demo"
+if rs_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RS_DEMO_DB'" \
+    | grep -q 1; then
+    rs_say "updating the demo database $RS_DEMO_DB"
+    step=(-u "$modules")
+else
+    rs_say "creating the demo database $RS_DEMO_DB (about two minutes)"
+    step=(-i "$modules" --without-demo=all)
+fi
+rs_odoo -d "$RS_DEMO_DB" "${step[@]}" --stop-after-init --workers=0 \
+    --logfile="$RS_LOG/demo-db.log" \
+    || rs_die "Odoo could not install the suite: see $RS_LOG/demo-db.log"
+grep -E " (ERROR|CRITICAL) " "$RS_LOG/demo-db.log" \
+    && rs_die "errors while installing the suite: see $RS_LOG/demo-db.log"
+
+rs_odoo -d "$RS_DEMO_DB" --http-port="$RS_HTTP_PORT" &
+odoo_pid=$!
+
+for _ in $(seq 1 120); do
+    kill -0 "$odoo_pid" 2>/dev/null || rs_die "Odoo stopped while starting (see above)"
+    if curl -fsS -o /dev/null "http://127.0.0.1:$RS_HTTP_PORT/web/health" 2>/dev/null; then
+        cat <<MSG
+
+  Retail Sync is running: http://localhost:$RS_HTTP_PORT/odoo
+  Log in as admin / admin (database $RS_DEMO_DB). Press Ctrl-C to stop.
+
+MSG
+        break
+    fi
+    sleep 1
+done
+wait "$odoo_pid"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make test`: sets up what is missing, installs the suite into a freshly created test
+# database, then runs the pure-Python unit tests and every addon's Odoo tests (browser
+# tours included) in one pytest run. Fails if the Odoo tests did not actually run.
+source "$(dirname "$0")/lib.sh"
+
+bash "$RS_ROOT/setup/install.sh"
+
+started_pg=""
+bash "$RS_ROOT/setup/postgres.sh" status | grep -q running || started_pg=1
+bash "$RS_ROOT/setup/postgres.sh" start
+cleanup() { [ -z "$started_pg" ] || bash "$RS_ROOT/setup/postgres.sh" stop || true; }
+trap cleanup EXIT
+
+TEST_CONF="$RS_LOCAL/odoo-test.conf"
+INSTALL_LOG="$RS_LOG/test-db.log"
+MODULES="retail_sync,retail_sync_demo"
+
+rs_say "creating the test database $RS_TEST_DB with $MODULES"
+rs_psql -d postgres -c "DROP DATABASE IF EXISTS $RS_TEST_DB WITH (FORCE)"
+rm -rf "$RS_DATA_DIR/filestore/$RS_TEST_DB"
+"$RS_VENV/bin/odoo" -c "$TEST_CONF" -d "$RS_TEST_DB" -i "$MODULES" --without-demo=all \
+    --stop-after-init --log-level=warn --logfile="$INSTALL_LOG" \
+    || rs_die "Odoo could not install $MODULES: see $INSTALL_LOG"
+if grep -E " (ERROR|CRITICAL) " "$INSTALL_LOG"; then
+    rs_die "errors while installing $MODULES: see $INSTALL_LOG"
+fi
+installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_module
+    WHERE state = 'installed' AND name IN ('retail_sync', 'retail_sync_core',
+    'retail_sync_queue', 'retail_sync_pos', 'retail_sync_ecom', 'retail_sync_demo')")"
+[ "$installed" = 6 ] || rs_die "only $installed of the 6 Retail Sync modules installed"
+
+rs_say "running the tests"
+cd "$RS_ROOT"
+JUNIT="$RS_LOG/junit.xml"
+set +e
+"$RS_VENV/bin/pytest" \
+    --odoo-config="$TEST_CONF" --odoo-database="$RS_TEST_DB" --odoo-http \
+    --odoo-log-level=warn --junitxml="$JUNIT" \
+    tests/unit retail_sync_*/tests addons/*/tests "$@"
+status=$?
+set -e
+# A green run must have run Odoo tests and the browser tour, and skipped nothing.
+"$RS_VENV/bin/python" "$RS_ROOT/setup/check_test_report.py" "$JUNIT" || exit 1
+exit $status
