@@ -17,7 +17,12 @@
         "security/retail_sync_core_groups.xml",
         "security/ir.model.access.csv",
         "security/retail_sync_core_rules.xml",
+        "data/retail_sync_contract_data.xml",
         "views/retail_sync_channel_views.xml",
+        "views/retail_sync_event_views.xml",
+        "views/retail_sync_binding_views.xml",
+        "views/retail_sync_contract_views.xml",
+        "wizards/retail_sync_secret_wizard_views.xml",
         "views/retail_sync_core_menus.xml",
     ],
     "assets": {

@@ -11,5 +11,11 @@
     "development_status": "Alpha",
     "installable": True,
     "depends": ["retail_sync_core", "queue_job"],
-    "data": ["data/queue_job_channel_data.xml"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/queue_job_channel_data.xml",
+        "data/ir_cron_data.xml",
+        "views/retail_sync_event_views.xml",
+        "wizards/retail_sync_event_action_wizard_views.xml",
+    ],
 }

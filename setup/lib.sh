@@ -47,7 +47,7 @@ rs_pg_bin() {
 
 # PostgreSQL refuses to run as root: as root the cluster belongs to the 'postgres' user.
 rs_as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 rs_odoo() { "$RS_VENV/bin/odoo" -c "$RS_CONF" "$@"; }

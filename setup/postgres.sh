@@ -8,7 +8,7 @@ PG_BIN="$(rs_pg_bin)" || rs_die "PostgreSQL server binaries not found (run: make
 
 # As root the cluster runs as 'postgres', which must be able to reach the folder; a
 # checkout below a private folder (mode 700) gets its cluster under /var/tmp instead.
-if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$RS_LOCAL"; then
+if [ "$(id -u)" = 0 ] && ! (cd / && runuser -u postgres -- test -x "$RS_LOCAL"); then
     RS_PGDATA="/var/tmp/retail-sync-$(echo "$RS_ROOT" | sha1sum | cut -c1-12)/pgdata"
 fi
 

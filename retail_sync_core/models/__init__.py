@@ -1,1 +1,10 @@
-from . import retail_sync_channel
+from . import (
+    ir_http,
+    retail_sync_binding,
+    retail_sync_channel,
+    retail_sync_channel_domain,
+    retail_sync_contract,
+    retail_sync_event,
+    retail_sync_event_link,
+    retail_sync_rate_bucket,
+)

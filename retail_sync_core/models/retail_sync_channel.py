@@ -1,6 +1,19 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import secrets
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+# Sync tier and latency target of each data domain for a new channel.
+DEFAULT_DOMAIN_TIERS = {
+    "inventory": ("realtime", 2_000),
+    "orders": ("realtime", 2_000),
+    "payments": ("realtime", 2_000),
+    "refunds": ("realtime", 2_000),
+    "catalog": ("minutes", 300_000),
+    "customers": ("minutes", 300_000),
+}
 
 
 class RetailSyncChannel(models.Model):
@@ -31,10 +44,183 @@ class RetailSyncChannel(models.Model):
     color = fields.Integer()
     note = fields.Text()
 
+    # Inbound: who may post, how much, what.
+    user_id = fields.Many2one(
+        "res.users",
+        string="Integration user",
+        copy=False,
+        tracking=True,
+        ondelete="restrict",
+        help="The user the channel authenticates as, with an Odoo API key. It may post "
+        "events for this channel and nothing else.",
+    )
+    signing_secret = fields.Char(copy=False, groups="base.group_system")
+    signing_secret_previous = fields.Char(copy=False, groups="base.group_system")
+    signature_required = fields.Boolean(
+        compute="_compute_signature_required",
+        help="Requests must carry X-Retail-Sync-Signature, the HMAC-SHA256 of the "
+        "body.",
+    )
+    rate_limit = fields.Float(
+        string="Rate limit (events/s)",
+        default=500.0,
+        help="Sustained events per second accepted from this channel, across all Odoo "
+        "workers. 0 means unlimited.",
+    )
+    rate_burst = fields.Integer(
+        string="Burst (events)",
+        default=5000,
+        help="Events accepted at once above the sustained rate.",
+    )
+    max_batch_size = fields.Integer(default=1000, help="Most events in one request.")
+    max_body_kb = fields.Integer(
+        string="Largest body (KiB)", default=8192, help="Larger requests get a 413."
+    )
+    contract_ids = fields.Many2many(
+        "retail.sync.contract",
+        string="Accepted contracts",
+        help="Event types and versions this channel may send. Empty: every contract.",
+    )
+    gap_timeout = fields.Integer(
+        string="Sequence gap wait (s)",
+        default=60,
+        help="How long a key waits for a missing sequence number before the later "
+        "event is applied and flagged.",
+    )
+    domain_ids = fields.One2many("retail.sync.channel.domain", "channel_id", "Domains")
+
     _sql_constraints = [
         (
             "code_company_unique",
             "unique(company_id, code)",
             "A channel code must be unique per company.",
         ),
+        (
+            "user_unique",
+            "unique(user_id)",
+            "An integration user serves one channel only.",
+        ),
     ]
+
+    @api.depends_context("uid")
+    def _compute_signature_required(self):
+        for channel, has_secret in zip(
+            self, self.sudo().mapped("signing_secret"), strict=True
+        ):
+            channel.signature_required = bool(has_secret)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "domain_ids" not in vals:
+                vals["domain_ids"] = [
+                    Command.create(
+                        {"domain": domain, "tier": tier, "latency_target_ms": target}
+                    )
+                    for domain, (tier, target) in DEFAULT_DOMAIN_TIERS.items()
+                ]
+        return super().create(vals_list)
+
+    def _signing_secrets(self):
+        self.ensure_one()
+        channel = self.sudo()
+        return [
+            s for s in (channel.signing_secret, channel.signing_secret_previous) if s
+        ]
+
+    def _accepts(self, event_type, version):
+        """Whether this channel may send events of this type and version."""
+        self.ensure_one()
+        if not self.contract_ids:
+            return True
+        return any(
+            c.event_type == event_type and c.version == version
+            for c in self.contract_ids
+        )
+
+    # Credentials: shown once, never stored in clear beyond the secret itself.
+    def _ensure_integration_user(self):
+        """The channel's integration user: a portal user with only the integration
+        group."""
+        self.ensure_one()
+        if self.user_id:
+            return self.user_id
+        login = f"retail-sync-{self.code.lower()}-{self.company_id.id}"
+        user = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": f"Retail Sync: {self.name}",
+                    "login": login,
+                    "company_id": self.company_id.id,
+                    "company_ids": [Command.set(self.company_id.ids)],
+                    "groups_id": [
+                        Command.set(
+                            [
+                                self.env.ref("base.group_portal").id,
+                                self.env.ref("retail_sync_core.group_integration").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
+        self.sudo().user_id = user
+        return user
+
+    def _generate_api_key(self):
+        """A new Odoo API key for the integration user; returned once, stored hashed."""
+        self.ensure_one()
+        self._check_manager()
+        user = self._ensure_integration_user()
+        return (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(None, f"Retail Sync channel {self.code}", None)
+        )
+
+    def _rotate_signing_secret(self):
+        """A new body-signing secret; the current one stays valid until the next
+        rotation, so a channel can switch without downtime."""
+        self.ensure_one()
+        self._check_manager()
+        secret = "rss_" + secrets.token_urlsafe(32)
+        channel = self.sudo()
+        channel.write(
+            {
+                "signing_secret_previous": channel.signing_secret,
+                "signing_secret": secret,
+            }
+        )
+        self.message_post(body=self.env._("Signing secret rotated."))
+        return secret
+
+    def action_generate_api_key(self):
+        key = self._generate_api_key()
+        self.message_post(body=self.env._("New API key generated."))
+        return self._show_secret_once(self.env._("API key"), key)
+
+    def action_rotate_signing_secret(self):
+        return self._show_secret_once(
+            self.env._("Signing secret"), self._rotate_signing_secret()
+        )
+
+    def _show_secret_once(self, label, value):
+        wizard = self.env["retail.sync.secret.wizard"].create(
+            {"channel_id": self.id, "label": label, "secret": value}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": label,
+        }
+
+    def _check_manager(self):
+        if not self.env.user.has_group("retail_sync_core.group_manager"):
+            raise UserError(self.env._("Only Retail Sync managers manage credentials."))

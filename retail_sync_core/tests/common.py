@@ -1,6 +1,11 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
+import json
+
 from odoo.tests import new_test_user
+
+_ids = itertools.count(1)
 
 
 def make_user(env, login, groups, company=None):
@@ -13,3 +18,47 @@ def make_user(env, login, groups, company=None):
         company_id=company.id,
         company_ids=[company.id],
     )
+
+
+def make_event(event_id=None, event_type="system.ping", version=1, **fields):
+    """A valid event envelope; keyword fields override or add (data, sequence...)."""
+    event = {
+        "id": event_id or f"evt-{next(_ids)}",
+        "type": event_type,
+        "schema_version": version,
+        "occurred_at": "2026-11-27T10:00:00+01:00",
+        "data": {"message": "hello"},
+    }
+    event.update(fields)
+    return event
+
+
+class ChannelMixin:
+    """Creates channels with an integration user and API key."""
+
+    @classmethod
+    def make_channel(cls, code, company=None, **values):
+        channel = (
+            cls.env["retail.sync.channel"]
+            .sudo()
+            .create(
+                {
+                    "name": f"Channel {code}",
+                    "code": code,
+                    "company_id": (company or cls.env.company).id,
+                    **values,
+                }
+            )
+        )
+        key = channel._generate_api_key()
+        return channel, key
+
+    def post(self, key, body, headers=None):
+        """POST to the events endpoint; ``body`` is an object (sent as JSON) or
+        bytes."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        all_headers = {"Content-Type": "application/json"}
+        if key:
+            all_headers["Authorization"] = f"Bearer {key}"
+        all_headers.update(headers or {})
+        return self.url_open("/retail_sync/v1/events", data=data, headers=all_headers)

@@ -1,0 +1,204 @@
+"""Versioned event contracts: JSON Schema documents shipped in each addon's contracts/.
+
+A contract file ``contracts/<type>/<version>.json`` holds the type's metadata and the
+JSON Schema of its ``data``; the full event schema is the v1 envelope with that
+``data``.
+Validation uses the ``jsonschema`` library (Draft 2020-12) and reports each problem with
+its JSON pointer.
+"""
+
+import copy
+import json
+import pathlib
+import re
+from dataclasses import dataclass, field
+
+from jsonschema import Draft202012Validator
+
+ENVELOPE_PATH = pathlib.Path(__file__).resolve().parent.parent / "contracts"
+ENVELOPE_FILE = "envelope.v1.json"
+DOMAINS = (
+    "inventory",
+    "orders",
+    "payments",
+    "refunds",
+    "catalog",
+    "customers",
+    "system",
+)
+MAX_ERRORS = 10
+_KEY_FIELD = re.compile(r"\{([a-zA-Z0-9_.]+)\}")
+
+
+class ContractFileError(ValueError):
+    """A contract file that cannot be loaded; names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Contract:
+    event_type: str
+    version: int
+    domain: str
+    title: str
+    description: str
+    ordering_key: str
+    absolute_state: bool
+    retry: dict
+    schema: dict = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    pointer: str
+    reason: str
+
+    def as_dict(self):
+        return {"pointer": self.pointer, "reason": self.reason}
+
+
+def load_envelope():
+    return json.loads((ENVELOPE_PATH / ENVELOPE_FILE).read_text())
+
+
+def compose_schema(envelope, event_type, version, data_schema, title=""):
+    """The full event schema: the envelope, with this type, version and data."""
+    schema = copy.deepcopy(envelope)
+    schema["title"] = title or f"{event_type} v{version}"
+    schema["$id"] = f"/retail_sync/v1/contracts/{event_type}/{version}"
+    props = schema["properties"]
+    props["type"] = {"const": event_type}
+    props["schema_version"] = {"const": version}
+    props["data"] = data_schema
+    return schema
+
+
+def load_contract_file(path, envelope=None):
+    """Read one contract file into a Contract; raise ContractFileError when invalid."""
+    path = pathlib.Path(path)
+    try:
+        raw = json.loads(path.read_text())
+        event_type, version = raw["type"], int(raw["version"])
+        data_schema = raw["data_schema"]
+        Draft202012Validator.check_schema(data_schema)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ContractFileError(f"{path}: {exc}") from exc
+    except Exception as exc:  # jsonschema.SchemaError: an invalid schema document
+        raise ContractFileError(f"{path}: invalid JSON Schema: {exc}") from exc
+    if path.parent.name != event_type or path.stem != str(version):
+        raise ContractFileError(
+            f"{path}: must be stored as {event_type}/{version}.json"
+        )
+    domain = raw.get("domain", "system")
+    if domain not in DOMAINS:
+        raise ContractFileError(f"{path}: unknown domain {domain!r}")
+    envelope = envelope or load_envelope()
+    return Contract(
+        event_type=event_type,
+        version=version,
+        domain=domain,
+        title=raw.get("title", event_type),
+        description=raw.get("description", ""),
+        ordering_key=raw.get("ordering_key", event_type),
+        absolute_state=bool(raw.get("absolute_state", False)),
+        retry=dict(raw.get("retry", {})),
+        schema=compose_schema(
+            envelope, event_type, version, data_schema, raw.get("title")
+        ),
+    )
+
+
+def load_contract_dir(folder):
+    """All contracts under ``folder`` (``<type>/<version>.json``), sorted."""
+    folder = pathlib.Path(folder)
+    if not folder.is_dir():
+        return []
+    envelope = load_envelope()
+    files = sorted(p for p in folder.glob("*/*.json"))
+    return [load_contract_file(p, envelope) for p in files]
+
+
+def json_pointer(path):
+    """RFC 6901 pointer of a jsonschema error path."""
+    parts = (str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return "".join("/" + p for p in parts)
+
+
+def _problems(validator, instance):
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
+    return [
+        Problem(json_pointer(e.absolute_path), e.message) for e in errors[:MAX_ERRORS]
+    ]
+
+
+_VALIDATORS = {}
+
+
+def validator_for(schema):
+    """A compiled validator, cached by the schema's identity string."""
+    key = json.dumps(schema, sort_keys=True)
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        validator = _VALIDATORS[key] = Draft202012Validator(schema)
+    return validator
+
+
+class UnknownContract(Exception):
+    """Type or version not supported; ``supported`` lists what is."""
+
+    def __init__(self, message, supported):
+        super().__init__(message)
+        self.supported = supported
+
+
+def check_event(event, contracts, envelope):
+    """Validate one event.
+
+    ``contracts`` maps (type, version) to a full event schema. Returns a list of
+    Problems (empty when valid); raises UnknownContract for an unknown type/version.
+    """
+    if not isinstance(event, dict):
+        return [Problem("", "an event must be a JSON object")]
+    problems = _problems(validator_for(envelope), event)
+    if problems:
+        return problems
+    event_type, version = event["type"], event["schema_version"]
+    schema = contracts.get((event_type, version))
+    if schema is None:
+        versions = sorted(v for (t, v) in contracts if t == event_type)
+        if versions:
+            raise UnknownContract(
+                f"{event_type} has no schema_version {version}", {event_type: versions}
+            )
+        supported = {}
+        for t, v in sorted(contracts):
+            supported.setdefault(t, []).append(v)
+        raise UnknownContract(f"unknown event type {event_type}", supported)
+    return _problems(validator_for(schema), event)
+
+
+def _lookup(event, dotted):
+    value = event
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def ordering_key(template, event):
+    """The event's ordering key: its own, else the type's template filled from it.
+
+    A template such as ``pos:{data.store}:{data.register}`` takes values by dotted path;
+    a missing value renders as ``-`` so that the key stays stable and visible.
+    """
+    if event.get("ordering_key"):
+        return event["ordering_key"]
+
+    def fill(match):
+        value = _lookup(event, match.group(1))
+        return "-" if value is None else str(value)
+
+    return _KEY_FIELD.sub(fill, template)

@@ -1,0 +1,150 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+
+from odoo import api, fields, models, tools
+from odoo.modules.module import get_module_path
+
+from ..engine import contracts as engine_contracts
+
+_logger = logging.getLogger(__name__)
+
+DOMAIN_SELECTION = [
+    ("inventory", "Inventory"),
+    ("orders", "Orders"),
+    ("payments", "Payments"),
+    ("refunds", "Refunds"),
+    ("catalog", "Catalog"),
+    ("customers", "Customers"),
+    ("system", "System"),
+]
+
+
+class RetailSyncContract(models.Model):
+    """A versioned event contract. The JSON Schema files shipped in each addon's
+    contracts/ folder are the source of truth; these records mirror them (loaded on
+    install and update) so channels can reference them and operators can read them."""
+
+    _name = "retail.sync.contract"
+    _description = "Retail Sync Event Contract"
+    _order = "event_type, version"
+    _rec_names_search = ["event_type", "name"]
+
+    name = fields.Char(string="Title", required=True)
+    event_type = fields.Char(required=True, index=True)
+    version = fields.Integer(required=True)
+    domain = fields.Selection(DOMAIN_SELECTION, required=True, default="system")
+    description = fields.Text()
+    ordering_key_template = fields.Char(
+        required=True,
+        help="Default ordering key, filled from the event: {data.store} takes the "
+        "value at that path.",
+    )
+    absolute_state = fields.Boolean(
+        help="Events carry an absolute state (a stock count): an event older than the "
+        "last applied one of its key is skipped as stale."
+    )
+    retry_max_attempts = fields.Integer(default=8)
+    retry_base_seconds = fields.Float(default=5.0)
+    retry_max_seconds = fields.Float(default=3600.0)
+    schema = fields.Json(
+        help="The full JSON Schema of an event of this type and version"
+    )
+    schema_display = fields.Text("Schema (JSON)", compute="_compute_schema_display")
+    module = fields.Char(help="Addon that ships the contract file", readonly=True)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "type_version_unique",
+            "unique(event_type, version)",
+            "One contract per version.",
+        ),
+    ]
+
+    @api.depends("event_type", "version")
+    def _compute_display_name(self):
+        for contract in self:
+            contract.display_name = f"{contract.event_type} v{contract.version}"
+
+    @api.depends("schema")
+    def _compute_schema_display(self):
+        for contract in self:
+            contract.schema_display = json.dumps(contract.schema, indent=2)
+
+    @api.model
+    def _load_module_contracts(self, module):
+        """Create or update the contracts of ``module`` from its contracts/ folder."""
+        folder = get_module_path(module) + "/contracts"
+        for contract in engine_contracts.load_contract_dir(folder):
+            values = {
+                "name": contract.title,
+                "event_type": contract.event_type,
+                "version": contract.version,
+                "domain": contract.domain,
+                "description": contract.description,
+                "ordering_key_template": contract.ordering_key,
+                "absolute_state": contract.absolute_state,
+                "schema": contract.schema,
+                "module": module,
+                "active": True,
+            }
+            retry = contract.retry
+            for key in ("max_attempts", "base_seconds", "max_seconds"):
+                if key in retry:
+                    values[f"retry_{key}"] = retry[key]
+            existing = self.with_context(active_test=False).search(
+                [
+                    ("event_type", "=", contract.event_type),
+                    ("version", "=", contract.version),
+                ]
+            )
+            if existing:
+                existing.write(values)
+            else:
+                self.create(values)
+        return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _contract_index(self):
+        """{(type, version): metadata} of active contracts, cached per registry.
+
+        Schemas stay in the index so that validation needs no query per event.
+        """
+        rows = self.sudo().search_read(
+            [],
+            [
+                "event_type",
+                "version",
+                "domain",
+                "ordering_key_template",
+                "absolute_state",
+                "retry_max_attempts",
+                "retry_base_seconds",
+                "retry_max_seconds",
+                "schema",
+            ],
+        )
+        return {(row["event_type"], row["version"]): row for row in rows}
+
+    @api.model
+    def _schemas(self):
+        return {key: row["schema"] for key, row in self._contract_index().items()}

@@ -1,0 +1,487 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+import traceback
+from datetime import UTC, datetime
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import canonical, contracts, masking, signing
+from ..engine.errors import PermanentError, RetryableError
+from .retail_sync_contract import DOMAIN_SELECTION
+
+_logger = logging.getLogger(__name__)
+
+EVENT_STATES = [
+    ("received", "Received"),
+    ("queued", "Queued"),
+    ("processing", "Processing"),
+    ("done", "Done"),
+    ("failed", "Failed (will retry)"),
+    ("dead", "Dead"),
+    ("skipped", "Skipped"),
+    ("blocked", "Blocked"),
+]
+# States of an event that still has to be applied (or released) for its key to move on.
+PENDING_STATES = ("received", "queued", "processing", "failed", "blocked", "dead")
+
+# Columns written by the batched insert of the ingestion path.
+_INSERT_COLUMNS = (
+    "channel_id",
+    "company_id",
+    "external_id",
+    "event_type",
+    "schema_version",
+    "contract_id",
+    "domain",
+    "ordering_key",
+    "sequence",
+    "occurred_at",
+    "received_at",
+    "payload",
+    "payload_hash",
+    "state",
+    "attempts",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
+
+
+class IngestOutcome:
+    """What the endpoint answers: an HTTP status, a JSON body and extra headers."""
+
+    def __init__(self, status, body, headers=None):
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _problem(status, error, message, **extra):
+    return {"status": status, "error": error, "message": message, **extra}
+
+
+def _pretty(value):
+    return json.dumps(value, indent=2, ensure_ascii=False) if value else False
+
+
+def _parse_occurred_at(value):
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class RetailSyncEvent(models.Model):
+    """The durable inbox: one row per event a channel sent, whatever became of it."""
+
+    _name = "retail.sync.event"
+    _description = "Retail Sync Inbound Event"
+    _inherit = ["mail.thread"]
+    _order = "received_at desc, id desc"
+    _rec_name = "external_id"
+
+    channel_id = fields.Many2one(
+        "retail.sync.channel", required=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    external_id = fields.Char("Event id", required=True, help="The channel's event id")
+    event_type = fields.Char("Type", required=True, index=True)
+    schema_version = fields.Integer(required=True)
+    contract_id = fields.Many2one("retail.sync.contract", ondelete="restrict")
+    domain = fields.Selection(DOMAIN_SELECTION, index=True)
+    ordering_key = fields.Char(required=True, index=True)
+    sequence = fields.Integer()
+    occurred_at = fields.Datetime(required=True)
+    received_at = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True
+    )
+    payload = fields.Json(help="The event as received, card-number-like digits masked")
+    original_payload = fields.Json(
+        groups="retail_sync_core.group_manager",
+        help="The payload as first received, kept when a manager edits it",
+    )
+    payload_hash = fields.Char(help="SHA-256 of the event as sent (canonical JSON)")
+    state = fields.Selection(
+        EVENT_STATES, required=True, default="received", index=True
+    )
+    attempts = fields.Integer(default=0)
+    next_attempt_at = fields.Datetime()
+    error_message = fields.Text()
+    error_traceback = fields.Text(groups="retail_sync_core.group_manager")
+    state_reason = fields.Char(
+        help="Why the event is skipped, blocked or flagged (gap, late arrival)"
+    )
+    processed_at = fields.Datetime()
+    latency_ms = fields.Integer(
+        "Latency (ms)", help="From reception to application, in milliseconds"
+    )
+    applied_order = fields.Integer(
+        help="Global order in which events were applied (proof of per-key order)"
+    )
+    result = fields.Json(help="What the handler reported")
+    link_ids = fields.One2many("retail.sync.event.link", "event_id", "Records produced")
+    payload_display = fields.Text("Payload (JSON)", compute="_compute_displays")
+    result_display = fields.Text("Result (JSON)", compute="_compute_displays")
+    original_payload_display = fields.Text(
+        "Original payload (JSON)",
+        compute="_compute_displays",
+        groups="retail_sync_core.group_manager",
+    )
+
+    _sql_constraints = [
+        (
+            "channel_external_id_unique",
+            "unique(channel_id, external_id)",
+            "An event id is unique per channel.",
+        ),
+    ]
+
+    @api.depends("payload", "result")
+    def _compute_displays(self):
+        is_manager = self.env.user.has_group("retail_sync_core.group_manager")
+        for event in self:
+            event.payload_display = _pretty(event.payload)
+            event.result_display = _pretty(event.result)
+            if is_manager:
+                event.original_payload_display = _pretty(event.sudo().original_payload)
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE SEQUENCE IF NOT EXISTS retail_sync_event_applied_seq"
+        )
+        # The drain of one key reads its pending events in order.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS retail_sync_event_pending_key_idx
+                ON retail_sync_event
+                   (channel_id, ordering_key, sequence, occurred_at, id)
+             WHERE state IN ('received', 'queued', 'processing', 'failed', 'blocked',
+                             'dead')
+            """
+        )
+
+    # ------------------------------------------------------------------ ingestion
+    @api.model
+    def _ingest_request(self, channel, body, signature=None):
+        """Store what a channel POSTed and enqueue it; return an IngestOutcome.
+
+        Runs as superuser for an authenticated channel. Nothing irreversible happens
+        here (Odoo may replay the request on a serialization failure): rows are
+        written, jobs enqueued in the same transaction.
+        """
+        secrets = channel._signing_secrets()
+        if secrets and not signing.verify_body_signature(secrets, body, signature):
+            return IngestOutcome(
+                401,
+                _problem(
+                    401,
+                    "bad_signature",
+                    "X-Retail-Sync-Signature is missing or does not match the body",
+                ),
+            )
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return IngestOutcome(
+                400, _problem(400, "malformed_json", f"the body is not JSON: {exc}")
+            )
+        is_batch = isinstance(document, dict) and set(document) == {"events"}
+        if is_batch:
+            events = document["events"]
+            if not isinstance(events, list) or not events:
+                return IngestOutcome(
+                    422,
+                    _problem(
+                        422,
+                        "invalid",
+                        "events must be a non-empty array",
+                        problems=[{"pointer": "/events", "reason": "not a list"}],
+                    ),
+                )
+        else:
+            events = [document]
+        if len(events) > channel.max_batch_size:
+            return IngestOutcome(
+                413,
+                _problem(
+                    413,
+                    "batch_too_large",
+                    f"{len(events)} events in one request; this channel accepts at "
+                    f"most {channel.max_batch_size}",
+                ),
+            )
+        decision = self.env["retail.sync.rate.bucket"]._take(channel, len(events))
+        if not decision.allowed:
+            retry_after = max(1, int(decision.retry_after + 0.999))
+            return IngestOutcome(
+                429,
+                _problem(
+                    429,
+                    "rate_limited",
+                    f"over the rate limit of {channel.rate_limit:g} events/s; retry "
+                    f"after {retry_after} s",
+                    retry_after=retry_after,
+                ),
+                {"Retry-After": str(retry_after)},
+            )
+        results = self._store_events(channel, events)
+        if not is_batch:
+            result = results[0]
+            return IngestOutcome(result["status"], result)
+        statuses = {r["status"] for r in results}
+        status = statuses.pop() if len(statuses) == 1 else 207
+        if status not in (200, 202):
+            status = 207
+        counts = {
+            "accepted": sum(r["status"] == 202 for r in results),
+            "duplicates": sum(r["status"] == 200 for r in results),
+            "rejected": sum(r["status"] >= 400 for r in results),
+        }
+        return IngestOutcome(status, {"status": status, **counts, "results": results})
+
+    def _store_events(self, channel, events):
+        """Validate, mask and insert events; one result dict per event, in order."""
+        contract_model = self.env["retail.sync.contract"]
+        index = contract_model._contract_index()
+        schemas = contract_model._schemas()
+        envelope = contracts.load_envelope()
+        now = fields.Datetime.now()
+        results, rows = [], []
+        for position, event in enumerate(events):
+            event_id = event.get("id") if isinstance(event, dict) else None
+            try:
+                problems = contracts.check_event(event, schemas, envelope)
+            except contracts.UnknownContract as exc:
+                results.append(
+                    _problem(
+                        422,
+                        "unknown_contract",
+                        str(exc),
+                        id=event_id,
+                        supported=exc.supported,
+                    )
+                )
+                continue
+            if problems:
+                results.append(
+                    _problem(
+                        422,
+                        "invalid",
+                        "the event does not match its contract",
+                        id=event_id,
+                        problems=[p.as_dict() for p in problems],
+                    )
+                )
+                continue
+            contract = index[(event["type"], event["schema_version"])]
+            if not channel._accepts(event["type"], event["schema_version"]):
+                results.append(
+                    _problem(
+                        403,
+                        "type_not_allowed",
+                        f"channel {channel.code} may not send {event['type']} "
+                        f"v{event['schema_version']}",
+                        id=event_id,
+                    )
+                )
+                continue
+            payload_hash = canonical.payload_hash(event)
+            rows.append(
+                (
+                    position,
+                    (
+                        channel.id,
+                        channel.company_id.id,
+                        event["id"],
+                        event["type"],
+                        event["schema_version"],
+                        contract["id"],
+                        contract["domain"],
+                        contracts.ordering_key(
+                            contract["ordering_key_template"], event
+                        ),
+                        event.get("sequence"),
+                        _parse_occurred_at(event["occurred_at"]),
+                        now,
+                        json.dumps(masking.mask_card_numbers(event)),
+                        payload_hash,
+                        "received",
+                        0,
+                        self.env.uid,
+                        now,
+                        self.env.uid,
+                        now,
+                    ),
+                )
+            )
+            results.append(None)  # filled below, once inserted
+        inserted = self._insert_rows([values for _position, values in rows])
+        existing = self._existing_events(
+            channel, [values[2] for _p, values in rows if values[2] not in inserted]
+        )
+        new_ids = []
+        for position, values in rows:
+            external_id, payload_hash = values[2], values[12]
+            if external_id in inserted and inserted[external_id][1] == position:
+                new_ids.append(inserted[external_id][0])
+                results[position] = {
+                    "status": 202,
+                    "result": "accepted",
+                    "id": external_id,
+                }
+            else:
+                original = existing.get(external_id) or {
+                    "hash": inserted[external_id][2],
+                    "state": "received",
+                }
+                if original["hash"] == payload_hash:
+                    results[position] = {
+                        "status": 200,
+                        "result": "duplicate",
+                        "id": external_id,
+                        "state": original["state"],
+                    }
+                else:
+                    results[position] = _problem(
+                        409,
+                        "conflict",
+                        f"event {external_id} was already received with a different "
+                        "payload",
+                        id=external_id,
+                    )
+        accepted = self.browse(new_ids)
+        if accepted:
+            accepted._enqueue_processing()
+            for result in results:
+                if result.get("status") == 202:
+                    result["state"] = (
+                        "queued" if self._processes_events() else "received"
+                    )
+        return results
+
+    def _insert_rows(self, rows):
+        """Insert rows, skipping ids the channel already sent (ON CONFLICT DO NOTHING).
+
+        Returns {external_id: (id, position in rows, payload hash)} of inserted rows;
+        a second row with the same id in one batch is not inserted.
+        """
+        if not rows:
+            return {}
+        self.flush_model()
+        columns = SQL(", ").join(SQL.identifier(c) for c in _INSERT_COLUMNS)
+        values = SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row)) for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_sync_event (%s) VALUES %s
+                ON CONFLICT (channel_id, external_id) DO NOTHING
+                RETURNING id, external_id, payload_hash
+                """,
+                columns,
+                values,
+            )
+        )
+        first_position = {}
+        for position, row in enumerate(rows):
+            first_position.setdefault(row[2], position)
+        return {
+            external_id: (record_id, first_position[external_id], payload_hash)
+            for record_id, external_id, payload_hash in self.env.cr.fetchall()
+        }
+
+    def _existing_events(self, channel, external_ids):
+        if not external_ids:
+            return {}
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT external_id, payload_hash, state FROM retail_sync_event
+                 WHERE channel_id = %s AND external_id = ANY(%s)
+                """,
+                channel.id,
+                list(external_ids),
+            )
+        )
+        return {
+            external_id: {"hash": payload_hash, "state": state}
+            for external_id, payload_hash, state in self.env.cr.fetchall()
+        }
+
+    def _enqueue_processing(self):
+        """Hand newly stored events to the processor. Core has none: they stay
+        received. retail_sync_queue overrides this to enqueue per-key drain jobs."""
+        return False
+
+    @api.model
+    def _processes_events(self):
+        return False
+
+    # ------------------------------------------------------------------ applying
+    @api.model
+    def _handlers(self):
+        """{event type: handler method name}; addons add theirs with super()."""
+        return {"system.ping": "_handle_system_ping"}
+
+    def _apply(self):
+        """Run this event's handler; return what it reports (a JSON-able dict)."""
+        self.ensure_one()
+        method = self._handlers().get(self.event_type)
+        if not method:
+            raise PermanentError(f"no handler is installed for {self.event_type}")
+        return getattr(self, method)() or {}
+
+    def _handle_system_ping(self):
+        data = self.payload.get("data", {})
+        received = self.received_at.replace(tzinfo=UTC)
+        return {
+            "pong": True,
+            "message": data.get("message", ""),
+            "received_to_applied_ms": int(
+                (datetime.now(UTC) - received).total_seconds() * 1000
+            ),
+        }
+
+    @api.model
+    def _classify_error(self, exc):
+        """'retryable' or 'permanent' for an exception a handler raised."""
+        if isinstance(exc, RetryableError | psycopg2.OperationalError | TimeoutError):
+            return "retryable"
+        if isinstance(
+            exc,
+            PermanentError | ValidationError | UserError | AccessError | MissingError,
+        ):
+            return "permanent"
+        # Unknown errors (a bug, a network hiccup) are retried, capped by the
+        # contract's attempts, so a transient one heals and a lasting one ends dead.
+        return "retryable"
+
+    def _error_values(self, exc):
+        return {
+            "error_message": str(exc) or exc.__class__.__name__,
+            "error_traceback": "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__)
+            ),
+        }
+
+    def _link(self, records):
+        """Record that this event produced ``records`` (shown on the event form)."""
+        self.ensure_one()
+        self.env["retail.sync.event.link"].sudo().create(
+            [
+                {
+                    "event_id": self.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "name": record.display_name,
+                }
+                for record in records
+            ]
+        )

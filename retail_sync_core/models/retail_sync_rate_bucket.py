@@ -1,0 +1,74 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import rate_limit
+
+
+class RetailSyncRateBucket(models.Model):
+    """Token bucket of one channel, shared by every Odoo worker through PostgreSQL."""
+
+    _name = "retail.sync.rate.bucket"
+    _description = "Retail Sync Rate Limit Bucket"
+    _log_access = False
+
+    # A plain integer, not a foreign key: buckets are written on their own connection
+    # while the channel row may not be committed yet (a channel created in a test).
+    channel_id = fields.Integer(required=True, index=True)
+    tokens = fields.Float(required=True)
+    updated_at = fields.Float(required=True, help="Unix time of the last refill")
+
+    _sql_constraints = [
+        ("channel_unique", "unique(channel_id)", "One bucket per channel."),
+    ]
+
+    @api.model
+    def _take(self, channel, count):
+        """Take ``count`` tokens for ``channel``; return a rate_limit.BucketDecision.
+
+        Uses its own short transaction so that the row lock is held for a moment,
+        not for the whole request (which would serialize the channel's requests).
+        """
+        if channel.rate_limit <= 0:
+            return rate_limit.take(None, None, 0, 0, channel.rate_burst, count)
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO retail_sync_rate_bucket (channel_id, tokens, updated_at)
+                    VALUES (%s, %s, %s) ON CONFLICT (channel_id) DO NOTHING
+                    """,
+                    channel.id,
+                    float(channel.rate_burst),
+                    time.time(),
+                )
+            )
+            cr.execute(
+                SQL(
+                    """
+                    SELECT tokens, updated_at FROM retail_sync_rate_bucket
+                     WHERE channel_id = %s FOR UPDATE
+                    """,
+                    channel.id,
+                )
+            )
+            tokens, updated_at = cr.fetchone()
+            now = time.time()
+            decision = rate_limit.take(
+                tokens, updated_at, now, channel.rate_limit, channel.rate_burst, count
+            )
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE retail_sync_rate_bucket SET tokens = %s, updated_at = %s
+                     WHERE channel_id = %s
+                    """,
+                    decision.tokens,
+                    max(now, updated_at),
+                    channel.id,
+                )
+            )
+        return decision

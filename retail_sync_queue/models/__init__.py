@@ -1,0 +1,1 @@
+from . import retail_sync_event, retail_sync_event_audit, retail_sync_key_state

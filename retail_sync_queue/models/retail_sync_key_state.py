@@ -1,0 +1,60 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.retail_sync_core.engine import ordering
+
+
+class RetailSyncKeyState(models.Model):
+    """What was last applied for one ordering key of one channel."""
+
+    _name = "retail.sync.key.state"
+    _description = "Retail Sync Ordering Key State"
+    _rec_name = "ordering_key"
+
+    channel_id = fields.Many2one(
+        "retail.sync.channel", required=True, ondelete="cascade", index=True
+    )
+    ordering_key = fields.Char(required=True)
+    last_sequence = fields.Integer()
+    last_occurred_at = fields.Float(help="Unix time of the last applied event")
+    last_event_id = fields.Many2one("retail.sync.event", ondelete="set null")
+
+    _sql_constraints = [
+        (
+            "channel_key_unique",
+            "unique(channel_id, ordering_key)",
+            "One state per ordering key.",
+        ),
+    ]
+
+    @api.model
+    def _for_key(self, channel_id, ordering_key):
+        """The state row of a key, created when missing (the caller holds the key's
+        advisory lock, so no one else creates it meanwhile)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_sync_key_state (channel_id, ordering_key,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, now() at time zone 'UTC',
+                        %s, now() at time zone 'UTC')
+                ON CONFLICT (channel_id, ordering_key) DO NOTHING
+                """,
+                channel_id,
+                ordering_key,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
+        return self.search(
+            [("channel_id", "=", channel_id), ("ordering_key", "=", ordering_key)]
+        )
+
+    def _as_engine_state(self):
+        self.ensure_one()
+        return ordering.KeyState(
+            last_sequence=self.last_sequence if self.last_event_id else None,
+            last_occurred_at=self.last_occurred_at or None,
+        )

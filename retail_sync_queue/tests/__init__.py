@@ -1,0 +1,1 @@
+from . import test_operator_actions, test_processing
