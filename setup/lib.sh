@@ -55,3 +55,15 @@ rs_odoo() { "$RS_VENV/bin/odoo" -c "$RS_CONF" "$@"; }
 rs_psql() {
     PGOPTIONS="-c client_min_messages=warning" "$(rs_pg_bin)/psql" -X -q -h 127.0.0.1 -p "$RS_PG_PORT" -U "$RS_DB_USER" "$@"
 }
+
+# Start the private PostgreSQL; sets RS_PG_STARTED_HERE=1 when this script started it.
+rs_pg_start() {
+    RS_PG_STARTED_HERE=""
+    bash "$RS_ROOT/setup/postgres.sh" status | grep -q running || RS_PG_STARTED_HERE=1
+    bash "$RS_ROOT/setup/postgres.sh" start
+}
+
+# Stop PostgreSQL if this script started it (for an EXIT trap).
+rs_pg_stop_if_started() {
+    [ -z "${RS_PG_STARTED_HERE:-}" ] || bash "$RS_ROOT/setup/postgres.sh" stop || true
+}

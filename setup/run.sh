@@ -10,10 +10,7 @@ if rs_port_busy "$RS_HTTP_PORT"; then
 stop it, or serve on another port with RS_HTTP_PORT=<port> make run"
 fi
 
-# Stop PostgreSQL on exit only if this run started it.
-started_pg=""
-bash "$RS_ROOT/setup/postgres.sh" status | grep -q running || started_pg=1
-bash "$RS_ROOT/setup/postgres.sh" start
+rs_pg_start
 
 odoo_pid=""
 cleanup() {
@@ -23,9 +20,9 @@ cleanup() {
         kill -TERM "$odoo_pid" 2>/dev/null || true
         wait "$odoo_pid" 2>/dev/null || true
     fi
-    if [ -n "$started_pg" ]; then
+    if [ -n "$RS_PG_STARTED_HERE" ]; then
         rs_say "stopping PostgreSQL"
-        bash "$RS_ROOT/setup/postgres.sh" stop || true
+        rs_pg_stop_if_started
     fi
 }
 trap cleanup INT TERM EXIT
@@ -34,7 +31,9 @@ modules="retail_sync,retail_sync_demo"
 if rs_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RS_DEMO_DB'" \
     | grep -q 1; then
     rs_say "updating the demo database $RS_DEMO_DB"
-    step=(-u "$modules")
+    # -u updates a module and those depending on it: every addon depends on the core.
+    # New dependencies of an updated module are installed along the way.
+    step=(-u "retail_sync_core,$modules")
 else
     rs_say "creating the demo database $RS_DEMO_DB (about two minutes)"
     step=(-i "$modules" --without-demo=all)

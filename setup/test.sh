@@ -6,11 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 bash "$RS_ROOT/setup/install.sh"
 
-started_pg=""
-bash "$RS_ROOT/setup/postgres.sh" status | grep -q running || started_pg=1
-bash "$RS_ROOT/setup/postgres.sh" start
-cleanup() { [ -z "$started_pg" ] || bash "$RS_ROOT/setup/postgres.sh" stop || true; }
-trap cleanup EXIT
+rs_pg_start
+trap rs_pg_stop_if_started EXIT
 
 TEST_CONF="$RS_LOCAL/odoo-test.conf"
 INSTALL_LOG="$RS_LOG/test-db.log"
@@ -30,6 +27,16 @@ installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_modul
     'retail_sync_queue', 'retail_sync_pos', 'retail_sync_ecom', 'retail_sync_demo')")"
 [ "$installed" = 6 ] || rs_die "only $installed of the 6 Retail Sync modules installed"
 
+# The live tests (tests/live) run a real server, with workers and the queue_job
+# runner, on a copy of the freshly installed database.
+LIVE_DB="${RS_LIVE_DB:-retail_sync_live}"
+rs_psql -d postgres -c "DROP DATABASE IF EXISTS $LIVE_DB WITH (FORCE)"
+rs_psql -d postgres -c "CREATE DATABASE $LIVE_DB TEMPLATE $RS_TEST_DB"
+rm -rf "$RS_DATA_DIR/filestore/$LIVE_DB"
+[ ! -d "$RS_DATA_DIR/filestore/$RS_TEST_DB" ] \
+    || cp -r "$RS_DATA_DIR/filestore/$RS_TEST_DB" "$RS_DATA_DIR/filestore/$LIVE_DB"
+export RS_LIVE_DB="$LIVE_DB"
+
 rs_say "running the tests"
 cd "$RS_ROOT"
 JUNIT="$RS_LOG/junit.xml"
@@ -37,7 +44,7 @@ set +e
 "$RS_VENV/bin/pytest" \
     --odoo-config="$TEST_CONF" --odoo-database="$RS_TEST_DB" --odoo-http \
     --odoo-log-level=warn --junitxml="$JUNIT" \
-    tests/unit retail_sync_*/tests addons/*/tests "$@"
+    tests/unit retail_sync_*/tests addons/*/tests tests/live "$@"
 status=$?
 set -e
 # A green run must have run Odoo tests and the browser tour, and skipped nothing.

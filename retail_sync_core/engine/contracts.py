@@ -8,6 +8,7 @@ its JSON pointer.
 """
 
 import copy
+import functools
 import json
 import pathlib
 import re
@@ -56,8 +57,20 @@ class Problem:
         return {"pointer": self.pointer, "reason": self.reason}
 
 
+@functools.cache
+def _envelope_text():
+    return (ENVELOPE_PATH / ENVELOPE_FILE).read_text()
+
+
 def load_envelope():
-    return json.loads((ENVELOPE_PATH / ENVELOPE_FILE).read_text())
+    """The v1 envelope schema (a fresh copy: callers may change it)."""
+    return json.loads(_envelope_text())
+
+
+@functools.cache
+def shared_envelope():
+    """The v1 envelope schema, one object per process, for validation only."""
+    return load_envelope()
 
 
 def compose_schema(envelope, event_type, version, data_schema, title=""):
@@ -134,12 +147,14 @@ _VALIDATORS = {}
 
 
 def validator_for(schema):
-    """A compiled validator, cached by the schema's identity string."""
-    key = json.dumps(schema, sort_keys=True)
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        validator = _VALIDATORS[key] = Draft202012Validator(schema)
-    return validator
+    """A compiled validator, cached per schema object (schemas come from a cache and
+    are not changed in place). The entry keeps the schema alive so its id stays its."""
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_VALIDATORS) > 1000:
+            _VALIDATORS.clear()
+        entry = _VALIDATORS[id(schema)] = (schema, Draft202012Validator(schema))
+    return entry[1]
 
 
 class UnknownContract(Exception):

@@ -87,6 +87,15 @@ class RetailSyncChannel(models.Model):
         help="How long a key waits for a missing sequence number before the later "
         "event is applied and flagged.",
     )
+    sequence_start = fields.Selection(
+        [("1", "Starts at 1"), ("0", "Starts at 0"), ("any", "Starts anywhere")],
+        string="Key numbering",
+        default="1",
+        required=True,
+        help="Where the sequence numbers of a new ordering key start. A key's first "
+        "event with a higher number waits for the ones before it (up to the gap "
+        "wait). 'Starts anywhere': the first event of a key applies at once.",
+    )
     domain_ids = fields.One2many("retail.sync.channel.domain", "channel_id", "Domains")
 
     _sql_constraints = [
@@ -128,15 +137,12 @@ class RetailSyncChannel(models.Model):
             s for s in (channel.signing_secret, channel.signing_secret_previous) if s
         ]
 
-    def _accepts(self, event_type, version):
-        """Whether this channel may send events of this type and version."""
+    def _accepted_contracts(self):
+        """{(type, version)} this channel may send, or None for every contract."""
         self.ensure_one()
         if not self.contract_ids:
-            return True
-        return any(
-            c.event_type == event_type and c.version == version
-            for c in self.contract_ids
-        )
+            return None
+        return {(c.event_type, c.version) for c in self.contract_ids}
 
     # Credentials: shown once, never stored in clear beyond the secret itself.
     def _ensure_integration_user(self):

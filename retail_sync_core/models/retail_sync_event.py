@@ -249,7 +249,8 @@ class RetailSyncEvent(models.Model):
         contract_model = self.env["retail.sync.contract"]
         index = contract_model._contract_index()
         schemas = contract_model._schemas()
-        envelope = contracts.load_envelope()
+        envelope = contracts.shared_envelope()
+        accepted = channel._accepted_contracts()
         now = fields.Datetime.now()
         results, rows = [], []
         for position, event in enumerate(events):
@@ -279,7 +280,9 @@ class RetailSyncEvent(models.Model):
                 )
                 continue
             contract = index[(event["type"], event["schema_version"])]
-            if not channel._accepts(event["type"], event["schema_version"]):
+            if accepted is not None and (
+                (event["type"], event["schema_version"]) not in accepted
+            ):
                 results.append(
                     _problem(
                         403,

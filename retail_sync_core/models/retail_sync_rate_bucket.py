@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
 
-from odoo import api, fields, models
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
 from ..engine import rate_limit
@@ -35,6 +37,10 @@ class RetailSyncRateBucket(models.Model):
         if channel.rate_limit <= 0:
             return rate_limit.take(None, None, 0, 0, channel.rate_burst, count)
         with self.env.registry.cursor() as cr:
+            if isinstance(cr, sql_db.Cursor):
+                # Read committed: wait for a concurrent take and read its result,
+                # instead of the serialization failure repeatable read would raise.
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
             cr.execute(
                 SQL(
                     """

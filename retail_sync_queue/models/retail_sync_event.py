@@ -3,7 +3,6 @@
 import json
 import logging
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
@@ -64,43 +63,57 @@ class RetailSyncEvent(models.Model):
     def _enqueue_processing(self):
         """One drain job per ordering key of these events, in the same transaction
         as the events (enqueue is transactional: a free outbox)."""
-        keys = OrderedDict()
-        for event in self:
-            keys.setdefault((event.channel_id.id, event.ordering_key), event.domain)
-        for (channel_id, key), domain in keys.items():
-            if self._drain_waiting(channel_id, key):
-                # A waiting drain job may already have taken its snapshot without
+        if not self:
+            return True
+        # Plain columns: reading the records would load their payloads too.
+        self.flush_model(["channel_id", "ordering_key", "domain"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (channel_id, ordering_key) channel_id, ordering_key,
+                       domain
+                  FROM retail_sync_event WHERE id = ANY(%s)
+                 ORDER BY channel_id, ordering_key
+                """,
+                self.ids,
+            )
+        )
+        for channel_id, key, domain in self.env.cr.fetchall():
+            waiting = self._drains_waiting(channel_id, key)
+            if "" not in waiting:
+                self._enqueue_drain(channel_id, key, domain)
+            elif ":tail" not in waiting:
+                # The waiting drain job may already have taken its snapshot without
                 # these rows (repeatable read): a short tail drain picks them up.
                 self._enqueue_drain(
                     channel_id, key, domain, eta=timedelta(seconds=2), suffix=":tail"
                 )
-            else:
-                self._enqueue_drain(channel_id, key, domain)
-        if self:
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE retail_sync_event SET state = 'queued' "
-                    "WHERE id = ANY(%s) AND state = 'received'",
-                    self.ids,
-                )
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE retail_sync_event SET state = 'queued' "
+                "WHERE id = ANY(%s) AND state = 'received'",
+                self.ids,
             )
-            self.invalidate_recordset(["state"])
+        )
+        self.invalidate_recordset(["state"])
         return True
 
     @api.model
-    def _drain_waiting(self, channel_id, ordering_key):
-        """Whether a drain job of this key waits to run (queue_job would dedupe)."""
+    def _drains_waiting(self, channel_id, ordering_key):
+        """Suffixes ('' for the main drain, ':tail') of this key's drain jobs that
+        wait to run: enqueueing those again would only be deduped by queue_job."""
+        identity = self._drain_identity(channel_id, ordering_key)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT 1 FROM queue_job WHERE identity_key = %s
-                   AND state IN ('wait_dependencies', 'pending', 'enqueued') LIMIT 1
+                SELECT identity_key FROM queue_job WHERE identity_key IN %s
+                   AND state IN ('wait_dependencies', 'pending', 'enqueued')
                 """,
-                self._drain_identity(channel_id, ordering_key),
+                (identity, identity + ":tail"),
             )
         )
-        return bool(self.env.cr.fetchone())
+        return {row[0][len(identity) :] for row in self.env.cr.fetchall()}
 
     @api.model
     def _drain_identity(self, channel_id, ordering_key):
@@ -212,7 +225,8 @@ class RetailSyncEvent(models.Model):
             return "stop"
         contract = self.contract_id
         candidate = ordering.Candidate(
-            sequence=self.sequence if self.sequence or self.sequence == 0 else None,
+            # The payload tells an absent sequence from 0; the Integer column can't.
+            sequence=self.payload.get("sequence"),
             occurred_at=_timestamp(self.occurred_at),
             received_at=_timestamp(self.received_at),
             absolute_state=contract.absolute_state,
@@ -252,17 +266,7 @@ class RetailSyncEvent(models.Model):
             )
             return "stop"
         self._record_success(result, decision)
-        key_state.write(
-            {
-                "last_sequence": ordering.advance(
-                    key_state._as_engine_state(), candidate
-                ).last_sequence,
-                "last_occurred_at": max(
-                    key_state.last_occurred_at or 0.0, candidate.occurred_at
-                ),
-                "last_event_id": self.id,
-            }
-        )
+        key_state._consume(self, candidate)
         return "applied"
 
     def _record_success(self, result, decision):
@@ -451,6 +455,10 @@ class RetailSyncEvent(models.Model):
             event.write(
                 {"state": "skipped", "state_reason": reason, "next_attempt_at": False}
             )
+            # Its sequence number is used up: the events after it need not wait for it.
+            self.env["retail.sync.key.state"]._for_key(
+                event.channel_id.id, event.ordering_key
+            )._consume(event)
             event.message_post(body=self.env._("Skipped: %s", reason))
             self._enqueue_drain(event.channel_id.id, event.ordering_key, event.domain)
         return True

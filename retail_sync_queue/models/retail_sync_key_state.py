@@ -1,5 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import UTC
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -53,8 +55,34 @@ class RetailSyncKeyState(models.Model):
         )
 
     def _as_engine_state(self):
+        """The engine's view of the key. Before its first event, the channel's
+        numbering says which sequence comes first (so an early 5 waits for 1)."""
         self.ensure_one()
+        if self.last_event_id:
+            last_sequence = self.last_sequence
+        elif self.channel_id.sequence_start == "any":
+            last_sequence = None
+        else:
+            last_sequence = int(self.channel_id.sequence_start) - 1
         return ordering.KeyState(
-            last_sequence=self.last_sequence if self.last_event_id else None,
+            last_sequence=last_sequence,
             last_occurred_at=self.last_occurred_at or None,
+        )
+
+    def _consume(self, event, candidate=None):
+        """Record that ``event`` (applied or skipped on purpose) used its place."""
+        self.ensure_one()
+        candidate = candidate or ordering.Candidate(
+            sequence=event.payload.get("sequence"),
+            occurred_at=event.occurred_at.replace(tzinfo=UTC).timestamp(),
+            received_at=event.received_at.replace(tzinfo=UTC).timestamp(),
+            absolute_state=event.contract_id.absolute_state,
+        )
+        state = ordering.advance(self._as_engine_state(), candidate)
+        self.write(
+            {
+                "last_sequence": state.last_sequence or 0,
+                "last_occurred_at": state.last_occurred_at or 0.0,
+                "last_event_id": event.id,
+            }
         )

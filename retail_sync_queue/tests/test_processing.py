@@ -105,6 +105,19 @@ class TestProcessing(PipelineMixin, TransactionCase):
         self.assertIn("retries exhausted after 3 attempts", first.error_message)
         self.assertEqual(self.event("f2").state, "blocked")
 
+    def test_first_event_of_a_key_waits_for_the_start_of_its_numbering(self):
+        self.ingest(self.ping("n3", "N", 3))
+        self.drain("N")
+        self.assertEqual(self.event("n3").state, "blocked")
+        self.ingest(self.ping("n1", "N", 1), self.ping("n2", "N", 2))
+        self.drain("N")
+        self.assertEqual(self.states("n1", "n2", "n3"), ["done"] * 3)
+        # A channel whose keys start anywhere applies a key's first event at once.
+        self.channel.sequence_start = "any"
+        self.ingest(self.ping("z7", "Z", 7001))
+        self.drain("Z")
+        self.assertEqual(self.event("z7").state, "done")
+
     def test_gap_waits_then_the_missing_event_releases_the_key(self):
         self.ingest(self.ping("g1", "G", 1), self.ping("g3", "G", 3))
         self.drain("G")

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make bench`: benchmark programs against a live server on a fresh benchmark database.
+# They print their figures and record them in docs/benchmarks.md.
+source "$(dirname "$0")/lib.sh"
+
+bash "$RS_ROOT/setup/install.sh"
+rs_pg_start
+trap rs_pg_stop_if_started EXIT
+
+BENCH_DB="${RS_BENCH_DB:-retail_sync_bench}"
+rs_say "creating the benchmark database $BENCH_DB"
+rs_psql -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
+rm -rf "$RS_DATA_DIR/filestore/$BENCH_DB"
+"$RS_VENV/bin/odoo" -c "$RS_LOCAL/odoo-test.conf" -d "$BENCH_DB" -i retail_sync \
+    --without-demo=all --stop-after-init --log-level=warn \
+    --logfile="$RS_LOG/bench-db.log" \
+    || rs_die "could not create $BENCH_DB: see $RS_LOG/bench-db.log"
+
+cd "$RS_ROOT/tests"
+export RS_BENCH_DB="$BENCH_DB"
+"$RS_VENV/bin/python" bench/bench_ingest.py "$@"

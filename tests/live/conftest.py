@@ -1,0 +1,18 @@
+"""The live server for the tests of this folder: started once per test session.
+
+`make test` prepares the database (a copy of the freshly installed test database).
+"""
+
+import os
+
+import pytest
+
+from .live_odoo import LiveOdoo
+
+
+@pytest.fixture(scope="session")
+def live_odoo():
+    database = os.environ.get("RS_LIVE_DB", "retail_sync_live")
+    port = int(os.environ.get("RS_LIVE_HTTP_PORT", "8269"))
+    with LiveOdoo(database, http_port=port) as server:
+        yield server

@@ -1,0 +1,179 @@
+"""A real Odoo server, started as `make run` starts it, for live tests and benchmarks.
+
+It serves one database that already has the suite installed, with HTTP workers, the
+queue_job runner and a cron worker, on its own ports so it never collides with a
+`make run` server. Talks JSON-RPC as admin to configure channels, and plain HTTP to
+post events as a channel would.
+"""
+
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import time
+
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LOCAL = pathlib.Path(os.environ.get("RS_LOCAL", ROOT / ".local"))
+
+
+def port_busy(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class LiveOdoo:
+    def __init__(
+        self, database, http_port=8269, workers=4, log_name="live-server", runner=True
+    ):
+        self.database = database
+        # Without the runner (queue_job not loaded server-wide) events are stored and
+        # their jobs enqueued but not run: ingestion measured alone.
+        self.runner = runner
+        self.http_port = http_port
+        self.workers = workers
+        self.url = f"http://127.0.0.1:{http_port}"
+        self.log_path = LOCAL / "log" / f"{log_name}.log"
+        self.process = None
+        self.session = requests.Session()
+        self.admin_uid = None
+
+    # -------------------------------------------------------------- lifecycle
+    def start(self, timeout=120):
+        for port in (self.http_port, self.http_port + 3):
+            if port_busy(port):
+                raise RuntimeError(
+                    f"port {port} is in use: stop what holds it before the live tests"
+                )
+        command = [
+            str(LOCAL / "venv" / "bin" / "odoo"),
+            "-c",
+            str(LOCAL / "odoo.conf"),
+            "-d",
+            self.database,
+            f"--http-port={self.http_port}",
+            f"--gevent-port={self.http_port + 3}",
+            f"--workers={self.workers}",
+            "--max-cron-threads=1",
+            f"--logfile={self.log_path}",
+            "--log-level=warn",
+        ]
+        if not self.runner:
+            command.append("--load=base,web")
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Odoo exited while starting: see {self.log_path}")
+            try:
+                if requests.get(self.url + "/web/health", timeout=2).ok:
+                    self.admin_uid = self._login()
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(
+            f"Odoo did not answer within {timeout} s: see {self.log_path}"
+        )
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -------------------------------------------------------------- admin side
+    def _jsonrpc(self, service, method, *args):
+        response = self.session.post(
+            self.url + "/jsonrpc",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"service": service, "method": method, "args": args},
+            },
+            timeout=120,
+        )
+        body = response.json()
+        if "error" in body:
+            raise RuntimeError(json.dumps(body["error"]["data"].get("message")))
+        return body["result"]
+
+    def _login(self):
+        return self._jsonrpc("common", "login", self.database, "admin", "admin")
+
+    def call(self, model, method, *args, **kwargs):
+        return self._jsonrpc(
+            "object",
+            "execute_kw",
+            self.database,
+            self.admin_uid,
+            "admin",
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    def create_channel(self, code, **values):
+        """A channel and its integration API key, made the way an implementer does."""
+        channel_id = self.call(
+            "retail.sync.channel",
+            "create",
+            {"name": f"Live {code}", "code": code, **values},
+        )
+        action = self.call(
+            "retail.sync.channel", "action_generate_api_key", [channel_id]
+        )
+        [wizard] = self.call(
+            "retail.sync.secret.wizard", "read", [action["res_id"]], ["secret"]
+        )
+        return channel_id, wizard["secret"]
+
+    def events(self, channel_id, fields, domain=()):
+        return self.call(
+            "retail.sync.event",
+            "search_read",
+            [("channel_id", "=", channel_id), *domain],
+            fields,
+        )
+
+    def count_events(self, channel_id, domain=()):
+        return self.call(
+            "retail.sync.event",
+            "search_count",
+            [("channel_id", "=", channel_id), *domain],
+        )
+
+    def wait_until(self, predicate, timeout, interval=0.5):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(interval)
+        return predicate()
+
+    # -------------------------------------------------------------- channel side
+    def post(self, key, body, session=None, headers=None):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return (session or requests).post(
+            self.url + "/retail_sync/v1/events",
+            data=data,
+            headers={
+                "Authorization": f"Bearer {key}",
+                "Content-Type": "application/json",
+                **(headers or {}),
+            },
+            timeout=60,
+        )
