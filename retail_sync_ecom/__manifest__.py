@@ -11,5 +11,8 @@
     "development_status": "Alpha",
     "installable": True,
     "depends": ["retail_sync_queue", "sale_stock"],
-    "data": [],
+    "data": [
+        "data/retail_sync_contract_data.xml",
+        "views/retail_sync_channel_views.xml",
+    ],
 }

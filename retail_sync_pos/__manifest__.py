@@ -11,5 +11,5 @@
     "development_status": "Alpha",
     "installable": True,
     "depends": ["retail_sync_queue", "stock"],
-    "data": [],
+    "data": ["data/retail_sync_contract_data.xml"],
 }

@@ -17,6 +17,7 @@
         "data/stock_warehouse_data.xml",
         "data/product_product_data.xml",
         "data/retail_sync_channel_data.xml",
+        "data/retail_sync_binding_data.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -86,3 +86,33 @@ class RetailSyncBinding(models.Model):
         if record:
             return record
         raise MissingBindingError(channel.code, kind, external_ref)
+
+    @api.model
+    def _resolve_product(self, channel, line, cache=None):
+        """The product a channel's line means: its product binding, else the one
+        product of the channel's company whose internal reference (sku) or barcode
+        matches. ``cache`` (a dict) spares the lookups within one batch."""
+        sku, barcode = line.get("sku"), line.get("barcode")
+        reference = sku or barcode
+        key = ("product", channel.id, reference)
+        if cache is not None and key in cache:
+            return cache[key]
+        # product.product exists once a stock or sales addon is installed; the
+        # channels that send product lines depend on one.
+        Product = self.env["product.product"].sudo()
+
+        def by_reference():
+            field = "default_code" if sku else "barcode"
+            found = Product.search(
+                [
+                    (field, "=", reference),
+                    ("company_id", "in", [False, channel.company_id.id]),
+                ],
+                limit=2,
+            )
+            return found if len(found) == 1 else Product
+
+        product = self._resolve(channel, "product", reference, fallback=by_reference)
+        if cache is not None:
+            cache[key] = product
+        return product

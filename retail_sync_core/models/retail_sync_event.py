@@ -433,6 +433,15 @@ class RetailSyncEvent(models.Model):
         """{event type: handler method name}; addons add theirs with super()."""
         return {"system.ping": "_handle_system_ping"}
 
+    @api.model
+    def _batch_handlers(self):
+        """{event type: method applying many events of that type at once}.
+
+        Called on a recordset of consecutive events of one key, in order; returns
+        {event id: result}. The drain falls back to ``_handlers()`` one by one when
+        a batch fails, so a bad event is isolated."""
+        return {}
+
     def _apply(self):
         """Run this event's handler; return what it reports (a JSON-able dict)."""
         self.ensure_one()
@@ -477,14 +486,19 @@ class RetailSyncEvent(models.Model):
     def _link(self, records):
         """Record that this event produced ``records`` (shown on the event form)."""
         self.ensure_one()
+        self._link_many([(self, record) for record in records])
+
+    @api.model
+    def _link_many(self, pairs):
+        """Link many (event, record) pairs in one create."""
         self.env["retail.sync.event.link"].sudo().create(
             [
                 {
-                    "event_id": self.id,
+                    "event_id": event.id,
                     "res_model": record._name,
                     "res_id": record.id,
                     "name": record.display_name,
                 }
-                for record in records
+                for event, record in pairs
             ]
         )

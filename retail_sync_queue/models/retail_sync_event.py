@@ -5,8 +5,11 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -19,6 +22,8 @@ _logger = logging.getLogger(__name__)
 DRAIN_BATCH = 200
 # First int of the two-int advisory lock: keeps our locks apart from other addons'.
 LOCK_NAMESPACE = 0x52530001
+# Decisions under which an event is applied now.
+APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
 # Priorities per domain: real-time domains first.
 DOMAIN_PRIORITY = {
     "inventory": 5,
@@ -27,6 +32,17 @@ DOMAIN_PRIORITY = {
     "refunds": 5,
     "system": 8,
 }
+
+
+def _raise_if_concurrency_error(exc):
+    """A lock or serialization conflict with another job (two drains moving the same
+    product): the whole drain is retried in a second from a fresh snapshot, with
+    nothing recorded on the event, instead of counting a failed attempt."""
+    if (
+        isinstance(exc, psycopg2.OperationalError)
+        and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    ):
+        raise RetryableJobError(f"concurrent update: {exc.pgerror}", seconds=1) from exc
 
 
 def _timestamp(value):
@@ -180,12 +196,20 @@ class RetailSyncEvent(models.Model):
         ids = [row[0] for row in cr.fetchall()]
         events = self.browse(ids[:DRAIN_BATCH])
         summary = {"applied": 0, "skipped": 0, "stopped_at": None}
-        for event in events:
+        position = 0
+        while position < len(events):
+            event = events[position]
+            run = event._batch_run(events[position:], channel, key_state)
+            if len(run) > 1 and self._apply_run(run, key_state):
+                summary["applied"] += len(run)
+                position += len(run)
+                continue
             outcome = event._drain_one(channel, key_state)
             if outcome == "stop":
                 summary["stopped_at"] = event.external_id
                 break
             summary[outcome] += 1
+            position += 1
         else:
             if len(ids) > DRAIN_BATCH:
                 # More waiting: a fresh job keeps transactions short.
@@ -193,6 +217,64 @@ class RetailSyncEvent(models.Model):
                     channel_id, ordering_key, events[:1].domain, suffix=":more"
                 )
         return summary
+
+    def _candidate(self):
+        self.ensure_one()
+        return ordering.Candidate(
+            # The payload tells an absent sequence from 0; the Integer column can't.
+            sequence=self.payload.get("sequence"),
+            occurred_at=_timestamp(self.occurred_at),
+            received_at=_timestamp(self.received_at),
+            absolute_state=self.contract_id.absolute_state,
+        )
+
+    def _batch_run(self, events, channel, key_state):
+        """The run of events, from the head, that one batch handler can apply at
+        once: same type, each next in order. Empty when the type has no batch
+        handler or the head needs the one-by-one path (failed, dead)."""
+        if self.event_type not in self._batch_handlers() or self.state not in (
+            "received",
+            "queued",
+            "blocked",
+        ):
+            return []
+        run, state, now = [], key_state._as_engine_state(), time.time()
+        for event in events:
+            if event.event_type != self.event_type or event.state not in (
+                "received",
+                "queued",
+                "blocked",
+            ):
+                break
+            candidate = event._candidate()
+            decision = ordering.decide(candidate, state, now, channel.gap_timeout)
+            if decision.action not in APPLYING:
+                break
+            run.append((event, candidate, decision))
+            state = ordering.advance(state, candidate)
+        return run
+
+    def _apply_run(self, run, key_state):
+        """Apply a run with its batch handler in one savepoint. False when it fails:
+        the caller then applies the events one by one, to isolate the bad one."""
+        records = self.browse([event.id for event, _c, _d in run])
+        method = self._batch_handlers()[records[0].event_type]
+        try:
+            with self.env.cr.savepoint():
+                results = getattr(records, method)() or {}
+        except Exception as exc:  # retried one by one below, errors recorded there
+            _raise_if_concurrency_error(exc)
+            _logger.info(
+                "Retail Sync: batch of %s %s failed (%s), applying one by one",
+                len(records),
+                records[0].event_type,
+                exc,
+            )
+            return False
+        for event, candidate, decision in run:
+            event._record_success(results.get(event.id, {}), decision)
+            key_state._consume(event, candidate)
+        return True
 
     def _drain_one(self, channel, key_state):
         """Handle the head event of a key: 'applied', 'skipped' or 'stop'."""
@@ -224,13 +306,7 @@ class RetailSyncEvent(models.Model):
             )
             return "stop"
         contract = self.contract_id
-        candidate = ordering.Candidate(
-            # The payload tells an absent sequence from 0; the Integer column can't.
-            sequence=self.payload.get("sequence"),
-            occurred_at=_timestamp(self.occurred_at),
-            received_at=_timestamp(self.received_at),
-            absolute_state=contract.absolute_state,
-        )
+        candidate = self._candidate()
         decision = ordering.decide(
             candidate, key_state._as_engine_state(), time.time(), channel.gap_timeout
         )
@@ -252,6 +328,7 @@ class RetailSyncEvent(models.Model):
             with self.env.cr.savepoint():
                 result = self._apply()
         except Exception as exc:
+            _raise_if_concurrency_error(exc)
             self._record_failure(exc, contract)
             if self.state == "failed":
                 self._enqueue_drain(

@@ -25,7 +25,39 @@ def scripted_handler(event):
     return {"handled": message}
 
 
-class PipelineMixin(ChannelMixin):
+class DrainMixin(ChannelMixin):
+    """Helpers to ingest events as the endpoint does and drain their keys."""
+
+    def ingest(self, *events, channel=None):
+        outcome = self.Event._ingest_request(
+            channel or self.channel, json.dumps({"events": list(events)}).encode()
+        )
+        self.assertIn(outcome.status, (200, 202, 207), outcome.body)
+        return outcome
+
+    def ping(self, event_id, key, sequence=None, message="ok", **fields):
+        if sequence is not None:
+            fields["sequence"] = sequence
+        return make_event(
+            event_id=event_id, ordering_key=key, data={"message": message}, **fields
+        )
+
+    def drain(self, key, channel=None):
+        return self.Event._drain_key((channel or self.channel).id, key)
+
+    def event(self, event_id, channel=None):
+        return self.Event.search(
+            [
+                ("channel_id", "=", (channel or self.channel).id),
+                ("external_id", "=", event_id),
+            ]
+        )
+
+    def states(self, *event_ids):
+        return [self.event(i).state for i in event_ids]
+
+
+class PipelineMixin(DrainMixin):
     """A channel, a scripted handler and helpers to ingest and drain events."""
 
     @classmethod
@@ -63,34 +95,6 @@ class PipelineMixin(ChannelMixin):
             [("event_type", "=", "system.ping")]
         )
         ping.retry_max_attempts = 3
-
-    def ingest(self, *events, channel=None):
-        outcome = self.Event._ingest_request(
-            channel or self.channel, json.dumps({"events": list(events)}).encode()
-        )
-        self.assertIn(outcome.status, (200, 202, 207), outcome.body)
-        return outcome
-
-    def ping(self, event_id, key, sequence=None, message="ok", **fields):
-        if sequence is not None:
-            fields["sequence"] = sequence
-        return make_event(
-            event_id=event_id, ordering_key=key, data={"message": message}, **fields
-        )
-
-    def drain(self, key, channel=None):
-        return self.Event._drain_key((channel or self.channel).id, key)
-
-    def event(self, event_id, channel=None):
-        return self.Event.search(
-            [
-                ("channel_id", "=", (channel or self.channel).id),
-                ("external_id", "=", event_id),
-            ]
-        )
-
-    def states(self, *event_ids):
-        return [self.event(i).state for i in event_ids]
 
 
 def pending_jobs(env, suffix=None):

@@ -108,7 +108,7 @@ class LiveOdoo:
         body = response.json()
         if "error" in body:
             raise RuntimeError(json.dumps(body["error"]["data"].get("message")))
-        return body["result"]
+        return body.get("result")
 
     def _login(self):
         return self._jsonrpc("common", "login", self.database, "admin", "admin")

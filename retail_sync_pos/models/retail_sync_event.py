@@ -1,0 +1,215 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import float_is_zero
+
+from odoo.addons.retail_sync_core.engine.errors import PermanentError
+
+
+class RetailSyncEvent(models.Model):
+    """Store POS events change the store's stock as soon as they are applied.
+
+    Sales and refunds of one register are applied in batches: the drain hands a run
+    of consecutive events to one call, which moves each product's summed quantity in
+    a single stock move, so a promotion spike costs a few moves, not one per receipt.
+    Revenue documents are not built here (see docs/stock.md)."""
+
+    _inherit = "retail.sync.event"
+
+    @api.model
+    def _handlers(self):
+        return {
+            **super()._handlers(),
+            "pos.sale.completed": "_handle_pos_sale",
+            "pos.refund.completed": "_handle_pos_refund",
+            "pos.stock.adjusted": "_handle_pos_stock_adjusted",
+            "pos.stock.counted": "_handle_pos_stock_counted",
+        }
+
+    @api.model
+    def _batch_handlers(self):
+        return {
+            **super()._batch_handlers(),
+            "pos.sale.completed": "_handle_pos_sales",
+            "pos.refund.completed": "_handle_pos_refunds",
+        }
+
+    # ------------------------------------------------------------ sales, refunds
+    def _handle_pos_sale(self):
+        return self._handle_pos_sales()[self.id]
+
+    def _handle_pos_refund(self):
+        return self._handle_pos_refunds()[self.id]
+
+    def _handle_pos_sales(self):
+        return self._pos_move_lines(outgoing=True)
+
+    def _handle_pos_refunds(self):
+        return self._pos_move_lines(outgoing=False)
+
+    def _pos_move_lines(self, outgoing):
+        """Move the lines of these receipts out of (or back into) their stores.
+
+        One done stock move per product and store for the whole set of events."""
+        customers = self.env.ref("stock.stock_location_customers")
+        cache = {}
+        totals = defaultdict(float)
+        receipts = defaultdict(list)
+        touched = defaultdict(set)
+        results = {}
+        for event in self:
+            data = event.payload["data"]
+            store = event._pos_store_location(data["store"], cache)
+            moved, ignored = 0, []
+            for line in data["lines"]:
+                product = event._pos_product(line, cache)
+                if not outgoing and line.get("restock") is False:
+                    ignored.append(product.default_code or product.display_name)
+                    continue
+                if not product.is_storable:
+                    ignored.append(product.default_code or product.display_name)
+                    continue
+                totals[(product, store)] += line["quantity"]
+                receipts[(product, store)].append(data["receipt_number"])
+                touched[event.id].add((product, store))
+                moved += 1
+            results[event.id] = {
+                "store": store.display_name,
+                "lines_moved": moved,
+                "lines_without_stock_effect": ignored,
+            }
+        moves = self._pos_done_moves(
+            [
+                {
+                    "product": product,
+                    "quantity": quantity,
+                    "source": store if outgoing else customers,
+                    "destination": customers if outgoing else store,
+                    "name": self._pos_move_name(outgoing, store, receipts[key]),
+                }
+                for key, quantity in totals.items()
+                for product, store in [key]
+            ]
+        )
+        move_by_key = {
+            (m.product_id, m.location_id if outgoing else m.location_dest_id): m
+            for m in moves
+        }
+        links = []
+        for event in self:
+            for key in touched[event.id]:
+                move = move_by_key[key]
+                links.append((event, move))
+                results[event.id].setdefault("moves", []).append(move.id)
+        self._link_many(links)
+        return results
+
+    @api.model
+    def _pos_move_name(self, outgoing, store, receipts):
+        kind = self.env._("POS sales") if outgoing else self.env._("POS refunds")
+        shown = ", ".join(receipts[:5]) + (" ..." if len(receipts) > 5 else "")
+        return f"{kind} {store.warehouse_id.code or store.name}: {shown}"
+
+    # ------------------------------------------------------------ stock changes
+    def _handle_pos_stock_adjusted(self):
+        data = self.payload["data"]
+        cache = {}
+        store = self._pos_store_location(data["store"], cache)
+        product = self._pos_product({"sku": data["sku"]}, cache)
+        move = self._pos_inventory_move(product, store, data["delta"], data["reason"])
+        return {"store": store.display_name, "delta": data["delta"], "move": move.id}
+
+    def _handle_pos_stock_counted(self):
+        """Set the store's on-hand to the counted quantity (stale counts never get
+        here: the drain skips them)."""
+        data = self.payload["data"]
+        cache = {}
+        store = self._pos_store_location(data["store"], cache)
+        product = self._pos_product({"sku": data["sku"]}, cache)
+        on_hand = product.with_context(location=store.id).qty_available
+        delta = data["quantity"] - on_hand
+        result = {
+            "store": store.display_name,
+            "previous": on_hand,
+            "counted": data["quantity"],
+        }
+        if not float_is_zero(delta, precision_rounding=product.uom_id.rounding):
+            move = self._pos_inventory_move(
+                product, store, delta, self.env._("Store count")
+            )
+            result["move"] = move.id
+        return result
+
+    def _pos_inventory_move(self, product, store, delta, reason):
+        loss = product.with_company(store.company_id).property_stock_inventory
+        [move] = self._pos_done_moves(
+            [
+                {
+                    "product": product,
+                    "quantity": abs(delta),
+                    "source": loss if delta > 0 else store,
+                    "destination": store if delta > 0 else loss,
+                    "name": self.env._("POS adjustment: %s", reason),
+                    "is_inventory": True,
+                }
+            ]
+        )
+        self._link(move)
+        return move
+
+    # ------------------------------------------------------------ helpers
+    @api.model
+    def _pos_done_moves(self, specs):
+        """Create stock moves and validate them at once. Stock may go negative:
+        what a store sold is gone, whatever Odoo believed it had."""
+        Move = self.env["stock.move"].sudo()
+        if not specs:
+            return Move
+        moves = Move.create(
+            [
+                {
+                    "name": spec["name"][:250],
+                    "origin": spec["name"][:250],
+                    "product_id": spec["product"].id,
+                    "product_uom": spec["product"].uom_id.id,
+                    "product_uom_qty": spec["quantity"],
+                    "location_id": spec["source"].id,
+                    "location_dest_id": spec["destination"].id,
+                    "company_id": (
+                        spec["source"].company_id or spec["destination"].company_id
+                    ).id,
+                    "is_inventory": spec.get("is_inventory", False),
+                }
+                for spec in specs
+            ]
+        )
+        moves._action_confirm()
+        for move in moves:
+            move.quantity = move.product_uom_qty
+        moves.picked = True
+        moves._action_done()
+        return moves
+
+    def _pos_store_location(self, store_code, cache):
+        """The stock location of a store code, through the channel's store binding."""
+        key = ("store", self.channel_id.id, store_code)
+        if key not in cache:
+            record = self.env["retail.sync.binding"]._resolve(
+                self.channel_id, "store", store_code
+            )
+            if record._name == "stock.warehouse":
+                record = record.lot_stock_id
+            if record._name != "stock.location":
+                raise PermanentError(
+                    f"store {store_code} is bound to a {record._description}: bind it "
+                    "to a warehouse or a stock location"
+                )
+            cache[key] = record
+        return cache[key]
+
+    def _pos_product(self, line, cache):
+        return self.env["retail.sync.binding"]._resolve_product(
+            self.channel_id, line, cache
+        )

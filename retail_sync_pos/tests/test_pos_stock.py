@@ -1,0 +1,171 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, tagged
+
+from .common import StoreMixin
+
+
+@tagged("post_install", "-at_install")
+class TestPosStock(StoreMixin, TransactionCase):
+    def test_sale_lowers_store_stock_at_once(self):
+        self.ingest(self.sale("s1", 1, [("T-SHIRT", 2), ("T-SOCKS", 1)]))
+        self.drain("pos:TST:R1")
+        event = self.event("s1")
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertEqual(self.on_hand(self.shirt), 18)
+        self.assertEqual(self.on_hand(self.socks), 9)
+        moves = self.env["stock.move"].browse(event.result["moves"])
+        self.assertEqual(set(moves.mapped("state")), {"done"})
+        self.assertEqual(set(event.link_ids.mapped("res_model")), {"stock.move"})
+
+    def test_barcode_lines_and_lines_without_stock(self):
+        sale = self.sale("s2", 1, [("T-SHIRT", 1)])
+        sale["data"]["lines"] = [
+            {"barcode": "2000000000015", "quantity": 3, "unit_price": 5.0},
+            {"sku": "T-GIFT", "quantity": 1, "unit_price": 50.0},
+        ]
+        self.ingest(sale)
+        self.drain("pos:TST:R1")
+        event = self.event("s2")
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertEqual(self.on_hand(self.shirt), 17)
+        self.assertEqual(event.result["lines_without_stock_effect"], ["T-GIFT"])
+
+    def test_refund_restores_stock_unless_damaged(self):
+        self.ingest(self.sale("s3", 1, [("T-SHIRT", 4)]))
+        refund = {
+            "id": "rf1",
+            "type": "pos.refund.completed",
+            "schema_version": 1,
+            "occurred_at": "2026-11-27T11:00:00+01:00",
+            "sequence": 2,
+            "data": {
+                "store": "TST",
+                "register": "R1",
+                "receipt_number": "RF-1",
+                "original_receipt_number": "R-s3",
+                "lines": [
+                    {"sku": "T-SHIRT", "quantity": 3},
+                    {"sku": "T-SHIRT", "quantity": 1, "restock": False},
+                ],
+            },
+        }
+        self.ingest(refund)
+        self.drain("pos:TST:R1")
+        self.assertEqual(self.states("s3", "rf1"), ["done", "done"])
+        self.assertEqual(self.on_hand(self.shirt), 19)
+
+    def test_many_sales_of_a_register_move_stock_in_one_batch(self):
+        sales = [
+            self.sale(f"b{n}", n, [("T-SHIRT", 1), ("T-SOCKS", 2)])
+            for n in range(1, 31)
+        ]
+        self.ingest(*sales)
+        summary = self.drain("pos:TST:R1")
+        self.assertEqual(summary["applied"], 30)
+        events = self.Event.search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(self.on_hand(self.shirt), 20 - 30)
+        self.assertEqual(self.on_hand(self.socks), 10 - 60)
+        moves = self.env["stock.move"].browse(
+            {m for e in events for m in e.result["moves"]}
+        )
+        self.assertEqual(len(moves), 2, "one move per product for the whole batch")
+        orders = events.sorted("sequence").mapped("applied_order")
+        self.assertEqual(orders, sorted(orders))
+
+    def test_a_bad_sale_in_a_batch_is_isolated(self):
+        sales = [self.sale(f"p{n}", n, [("T-SHIRT", 1)]) for n in range(1, 6)]
+        sales[2]["data"]["lines"][0]["sku"] = "NO-SUCH-SKU"
+        self.ingest(*sales)
+        self.drain("pos:TST:R1")
+        self.assertEqual(
+            self.states("p1", "p2", "p3", "p4", "p5"),
+            ["done", "done", "dead", "blocked", "blocked"],
+        )
+        self.assertIn(
+            "no product is mapped to 'NO-SUCH-SKU'", self.event("p3").error_message
+        )
+        self.assertEqual(self.on_hand(self.shirt), 18)
+        self.env["retail.sync.binding"].create(
+            {
+                "channel_id": self.channel.id,
+                "kind": "product",
+                "external_ref": "NO-SUCH-SKU",
+                "record_ref": f"product.product,{self.socks.id}",
+            }
+        )
+        self.event("p3")._replay("SKU mapped to socks")
+        self.drain("pos:TST:R1")
+        self.assertEqual(self.states("p3", "p4", "p5"), ["done"] * 3)
+        self.assertEqual(self.on_hand(self.shirt), 16)
+        self.assertEqual(self.on_hand(self.socks), 9)
+
+    def test_unmapped_store_is_dead_until_bound(self):
+        self.ingest(self.sale("u1", 1, [("T-SHIRT", 1)], store="NEW"))
+        self.drain("pos:NEW:R1")
+        event = self.event("u1")
+        self.assertEqual(event.state, "dead")
+        self.assertIn("no store is mapped to 'NEW'", event.error_message)
+        self.bind(self.channel, "store", "NEW", self.store)
+        event._replay("store bound")
+        self.drain("pos:NEW:R1")
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.on_hand(self.shirt), 19)
+
+    def test_adjustment_and_count(self):
+        adjusted = {
+            "id": "adj1",
+            "type": "pos.stock.adjusted",
+            "schema_version": 1,
+            "occurred_at": "2026-11-27T09:00:00+01:00",
+            "data": {
+                "store": "TST",
+                "sku": "T-SOCKS",
+                "delta": -3,
+                "reason": "damaged",
+            },
+        }
+        self.ingest(adjusted)
+        self.drain("stock:TST:T-SOCKS")
+        self.assertEqual(self.event("adj1").state, "done")
+        self.assertEqual(self.on_hand(self.socks), 7)
+        move = self.env["stock.move"].browse(self.event("adj1").result["move"])
+        self.assertTrue(move.is_inventory)
+
+        def count(event_id, sequence, quantity):
+            return {
+                "id": event_id,
+                "type": "pos.stock.counted",
+                "schema_version": 1,
+                "occurred_at": "2026-11-27T12:00:00+01:00",
+                "sequence": sequence,
+                "data": {"store": "TST", "sku": "T-SOCKS", "quantity": quantity},
+            }
+
+        self.ingest(count("c2", 2, 12))
+        self.drain("stock:TST:T-SOCKS")
+        self.assertEqual(self.on_hand(self.socks), 12)
+        # An older count arriving late is stale: skipped, stock unchanged.
+        self.ingest(count("c1", 1, 4))
+        self.drain("stock:TST:T-SOCKS")
+        self.assertEqual(self.event("c1").state, "skipped")
+        self.assertIn("stale", self.event("c1").state_reason)
+        self.assertEqual(self.on_hand(self.socks), 12)
+
+    def test_offline_store_catches_up_in_order(self):
+        """A store that was offline sends its buffered sales late, shuffled in a
+        batch, with their original times: all apply, in register order."""
+        sales = [
+            self.sale(f"off{n}", n, [("T-SHIRT", 1)], register="R9")
+            for n in range(1, 11)
+        ]
+        for n, sale in enumerate(sales):
+            sale["occurred_at"] = f"2026-11-26T{8 + n:02d}:00:00+01:00"
+        self.ingest(*reversed(sales))
+        self.drain("pos:TST:R9")
+        events = self.Event.search([("ordering_key", "=", "pos:TST:R9")])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(self.on_hand(self.shirt), 10)
+        orders = events.sorted("sequence").mapped("applied_order")
+        self.assertEqual(orders, sorted(orders))
