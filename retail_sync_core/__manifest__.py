@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["mail", "web"],
-    "external_dependencies": {"python": ["jsonschema"]},
+    "external_dependencies": {"python": ["jsonschema", "requests"]},
     "data": [
         "security/retail_sync_core_groups.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "views/retail_sync_event_views.xml",
         "views/retail_sync_binding_views.xml",
         "views/retail_sync_contract_views.xml",
+        "views/retail_sync_delivery_views.xml",
         "wizards/retail_sync_secret_wizard_views.xml",
         "views/retail_sync_core_menus.xml",
     ],

@@ -12,6 +12,7 @@
     "installable": True,
     "depends": ["retail_sync_queue", "sale_stock"],
     "data": [
+        "security/ir.model.access.csv",
         "data/retail_sync_contract_data.xml",
         "views/retail_sync_channel_views.xml",
     ],

@@ -4,6 +4,7 @@ from . import (
     retail_sync_channel,
     retail_sync_channel_domain,
     retail_sync_contract,
+    retail_sync_delivery,
     retail_sync_event,
     retail_sync_event_link,
     retail_sync_rate_bucket,

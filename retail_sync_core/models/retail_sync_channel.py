@@ -1,9 +1,13 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import secrets
+import time
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+from ..engine import circuit
 
 # Sync tier and latency target of each data domain for a new channel.
 DEFAULT_DOMAIN_TIERS = {
@@ -97,6 +101,26 @@ class RetailSyncChannel(models.Model):
         "wait). 'Starts anywhere': the first event of a key applies at once.",
     )
     domain_ids = fields.One2many("retail.sync.channel.domain", "channel_id", "Domains")
+
+    # Outbound: where Odoo pushes to, and the state of that endpoint.
+    push_url = fields.Char(
+        "Push endpoint",
+        tracking=True,
+        help="HTTPS URL that receives Odoo's pushes (Standard Webhooks signed).",
+    )
+    push_secret = fields.Char(copy=False, groups="base.group_system")
+    push_enabled = fields.Boolean(default=True, tracking=True)
+    push_disabled_reason = fields.Char(readonly=True)
+    push_timeout = fields.Float("Push timeout (s)", default=5.0)
+    circuit_state = fields.Selection(
+        [("closed", "Closed"), ("open", "Open"), ("half_open", "Half-open")],
+        default="closed",
+        readonly=True,
+        help="Open: the endpoint failed repeatedly; pushes wait and probe it.",
+    )
+    circuit_failures = fields.Integer(readonly=True)
+    circuit_retry_at = fields.Float(readonly=True, help="Unix time of the next probe")
+    circuit_cooldown = fields.Float(readonly=True)
 
     _sql_constraints = [
         (
@@ -203,6 +227,78 @@ class RetailSyncChannel(models.Model):
         )
         self.message_post(body=self.env._("Signing secret rotated."))
         return secret
+
+    def _pushes_ready(self):
+        """Whether pushes can go to this channel at all."""
+        self.ensure_one()
+        channel = self.sudo()
+        return bool(channel.push_url and channel.push_enabled and channel.push_secret)
+
+    def _circuit(self):
+        self.ensure_one()
+        return circuit.Circuit(
+            self.circuit_state or circuit.CLOSED,
+            self.circuit_failures,
+            self.circuit_retry_at,
+            self.circuit_cooldown,
+        )
+
+    def _circuit_record(self, success):
+        """Update the endpoint's circuit breaker after a push."""
+        self.ensure_one()
+        before = self._circuit()
+        after = (
+            circuit.on_success(before)
+            if success
+            else circuit.on_failure(before, time.time())
+        )
+        if after != before:
+            self.sudo().write(
+                {
+                    "circuit_state": after.state,
+                    "circuit_failures": after.failures,
+                    "circuit_retry_at": after.retry_at,
+                    "circuit_cooldown": after.cooldown,
+                }
+            )
+        if after.state != before.state:
+            self.message_post(
+                body=self.env._(
+                    "Push endpoint circuit %s.", after.state.replace("_", "-")
+                )
+            )
+
+    def _disable_push(self, reason):
+        self.ensure_one()
+        self.sudo().write({"push_enabled": False, "push_disabled_reason": reason})
+        self.message_post(body=self.env._("Pushes disabled: %s", reason))
+
+    def _rotate_push_secret(self):
+        """A new Standard Webhooks secret (whsec_...) for signing pushes."""
+        self.ensure_one()
+        self._check_manager()
+        secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+        self.sudo().push_secret = secret
+        self.message_post(body=self.env._("Push signing secret rotated."))
+        return secret
+
+    def action_rotate_push_secret(self):
+        return self._show_secret_once(
+            self.env._("Push signing secret"), self._rotate_push_secret()
+        )
+
+    def action_enable_push(self):
+        self._check_manager()
+        self.sudo().write(
+            {
+                "push_enabled": True,
+                "push_disabled_reason": False,
+                "circuit_state": "closed",
+                "circuit_failures": 0,
+                "circuit_retry_at": 0.0,
+                "circuit_cooldown": 0.0,
+            }
+        )
 
     def action_generate_api_key(self):
         key = self._generate_api_key()

@@ -1,6 +1,18 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import time
+from datetime import UTC, datetime
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_sync_core.engine import circuit
+
+TOPIC = "inventory.available"
+# Figures per push; a longer backlog is sent by the next job.
+PUSH_BATCH = 2000
+LOCK_NAMESPACE = 0x52530002
 
 
 class RetailSyncChannel(models.Model):
@@ -18,4 +30,218 @@ class RetailSyncChannel(models.Model):
         self.ensure_one()
         return self.fulfilment_warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
+        )
+
+    feed_location_ids = fields.Many2many(
+        "stock.location",
+        string="Feeding locations",
+        domain=[("usage", "=", "internal")],
+        help="Stock locations (and their children) whose stock this channel sells. "
+        "Their available-to-sell figure is pushed to the channel on every change.",
+    )
+    safety_buffer = fields.Float(
+        help="Units held back from the figure pushed, per product.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        channels = super().create(vals_list)
+        self.env.registry.clear_cache()
+        channels.filtered("feed_location_ids")._queue_full_stock()
+        return channels
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"feed_location_ids", "active", "push_url", "company_id"} & set(vals):
+            self.env.registry.clear_cache()
+        if "feed_location_ids" in vals:
+            self.filtered("feed_location_ids")._queue_full_stock()
+        elif {"push_url", "push_secret", "push_enabled"} & set(vals):
+            # What waited for the endpoint to be set up goes out now.
+            for channel in self.filtered("feed_location_ids"):
+                channel._enqueue_push()
+        return result
+
+    def _queue_full_stock(self):
+        """Queue the figure of every product stocked at the feeding locations (a new
+        channel, a changed feed, or an operator's resync)."""
+        for channel in self:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO retail_sync_push_pending (channel_id, product_id,
+                                                          create_date)
+                    SELECT DISTINCT %s, q.product_id, now() at time zone 'UTC'
+                      FROM stock_quant q
+                      JOIN stock_location l ON l.id = q.location_id
+                     WHERE l.id = ANY(%s) OR l.parent_path ~ %s
+                    """,
+                    channel.id,
+                    channel.feed_location_ids.ids,
+                    "(^|/)(" + "|".join(map(str, channel.feed_location_ids.ids)) + ")/",
+                )
+            )
+            channel._enqueue_push()
+
+    def action_push_all_stock(self):
+        self._check_manager()
+        self.filtered("feed_location_ids")._queue_full_stock()
+
+    @api.model
+    @tools.ormcache()
+    def _ats_subscriptions(self):
+        """[(channel id, frozenset of feeding location ids as str)] of the channels
+        that take available-to-sell pushes."""
+        channels = self.sudo().search([("feed_location_ids", "!=", False)])
+        return [
+            (c.id, frozenset(str(i) for i in c.feed_location_ids.ids)) for c in channels
+        ]
+
+    def _enqueue_push(self):
+        self.ensure_one()
+        return self.env["retail.sync.job"]._enqueue_once(
+            self,
+            "_push_available",
+            f"retail_sync.push:{self.id}",
+            "root.retail_sync.inventory",
+            5,
+            f"Retail Sync: push available-to-sell to {self.code}",
+        )
+
+    def _available_to_sell(self, products):
+        """{product id: figure} at the feeding locations: on hand minus reserved
+        minus the safety buffer, never below zero."""
+        self.ensure_one()
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id", "child_of", self.feed_location_ids.ids),
+                ],
+                ["product_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        totals = {product.id: (qty, reserved) for product, qty, reserved in groups}
+        self.env.cr.execute("SELECT nextval('retail_sync_push_version_seq')")
+        version = self.env.cr.fetchone()[0]
+        figures = {}
+        for product in products:
+            on_hand, reserved = totals.get(product.id, (0.0, 0.0))
+            figures[product.id] = {
+                "sku": product.default_code or product.barcode or f"odoo-{product.id}",
+                "product_id": product.id,
+                "available": max(0.0, on_hand - reserved - self.safety_buffer),
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "version": version,
+            }
+        return figures
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE SEQUENCE IF NOT EXISTS retail_sync_push_version_seq"
+        )
+
+    def _push_available(self):
+        """Push the figures this channel has not received (a queue job).
+
+        One push job per channel at a time (advisory lock). Figures are computed in
+        this job's snapshot, after the stock change committed, each push carrying a
+        higher version than the last. A failed push is retried later with fresh
+        figures for its products plus any that changed meanwhile."""
+        self.ensure_one()
+        channel = self.sudo()
+        cr = self.env.cr
+        cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, channel.id)
+        )
+        if not cr.fetchone()[0]:
+            raise RetryableJobError("another push to this channel is running", 1, True)
+        if not channel._pushes_ready():
+            return "pushes are not set up or disabled"
+        now = time.time()
+        state = channel._circuit()
+        if not circuit.allows(state, now):
+            channel._enqueue_push_later(
+                datetime.fromtimestamp(state.retry_at, UTC).replace(tzinfo=None),
+                ":probe",
+            )
+            return "circuit open"
+        Delivery = self.env["retail.sync.delivery"].sudo()
+        delivery = Delivery.search(
+            [
+                ("channel_id", "=", channel.id),
+                ("topic", "=", TOPIC),
+                ("state", "in", ("pending", "failed")),
+            ],
+            order="id",
+            limit=1,
+        )
+        if (
+            delivery.next_attempt_at
+            and delivery.next_attempt_at > fields.Datetime.now()
+        ):
+            channel._enqueue_push_later(delivery.next_attempt_at, ":retry")
+            return "waiting for the next attempt"
+        cr.execute(
+            SQL(
+                "SELECT id, product_id FROM retail_sync_push_pending"
+                " WHERE channel_id = %s ORDER BY id LIMIT %s",
+                channel.id,
+                PUSH_BATCH + 1,
+            )
+        )
+        pending = cr.fetchall()
+        last_id = pending[PUSH_BATCH - 1][0] if len(pending) > PUSH_BATCH else None
+        pending = pending[:PUSH_BATCH]
+        product_ids = {product_id for _id, product_id in pending}
+        if delivery.payload:
+            product_ids |= {
+                f["product_id"] for f in delivery.payload.get("figures", [])
+            }
+        if not product_ids:
+            return "nothing to push"
+        products = (
+            self.env["product.product"].sudo().browse(sorted(product_ids)).exists()
+        )
+        figures = channel._available_to_sell(products)
+        payload = {
+            "type": TOPIC,
+            "channel": channel.code,
+            "generated_at": datetime.now(UTC).isoformat(),
+            "figures": list(figures.values()),
+        }
+        values = {"payload": payload, "item_count": len(figures)}
+        if delivery:
+            delivery.write(values)
+        else:
+            delivery = Delivery.create(dict(values, channel_id=channel.id, topic=TOPIC))
+        outcome = delivery._send()
+        if outcome in ("delivered", "dead") and pending:
+            cr.execute(
+                SQL(
+                    "DELETE FROM retail_sync_push_pending WHERE channel_id = %s"
+                    " AND id <= %s",
+                    channel.id,
+                    last_id or pending[-1][0],
+                )
+            )
+        if outcome == "retry":
+            channel._enqueue_push_later(delivery.next_attempt_at, ":retry")
+        elif outcome == "delivered" and last_id:
+            channel._enqueue_push()
+        return outcome
+
+    def _enqueue_push_later(self, when, suffix):
+        return self.env["retail.sync.job"]._enqueue(
+            self,
+            "_push_available",
+            f"retail_sync.push:{self.id}{suffix}",
+            "root.retail_sync.inventory",
+            5,
+            f"Retail Sync: push available-to-sell to {self.code} (later)",
+            eta=when,
         )

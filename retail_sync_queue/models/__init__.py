@@ -1,1 +1,6 @@
-from . import retail_sync_event, retail_sync_event_audit, retail_sync_key_state
+from . import (
+    retail_sync_event,
+    retail_sync_event_audit,
+    retail_sync_job,
+    retail_sync_key_state,
+)

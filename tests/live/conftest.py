@@ -4,8 +4,13 @@
 """
 
 import os
+import pathlib
+import sys
 
 import pytest
+
+# The reference channel package sits beside this folder, in tests/.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from .live_odoo import LiveOdoo
 

@@ -141,6 +141,37 @@ class LiveOdoo:
         )
         return channel_id, wizard["secret"]
 
+    def create_product(self, sku):
+        return self.call(
+            "product.product",
+            "create",
+            {"name": f"Live product {sku}", "default_code": sku, "is_storable": True},
+        )
+
+    def set_stock(self, product_id, location_id, quantity):
+        """An inventory adjustment, as a stock clerk applies it in the Odoo UI."""
+        quant_id = self.call(
+            "stock.quant",
+            "create",
+            {
+                "product_id": product_id,
+                "location_id": location_id,
+                "inventory_quantity": quantity,
+            },
+            context={"inventory_mode": True},
+        )
+        self.call("stock.quant", "action_apply_inventory", [quant_id])
+
+    def create_store(self, code):
+        """A warehouse; returns (warehouse id, its stock location id)."""
+        warehouse_id = self.call(
+            "stock.warehouse", "create", {"name": f"Live store {code}", "code": code}
+        )
+        [warehouse] = self.call(
+            "stock.warehouse", "read", [warehouse_id], ["lot_stock_id"]
+        )
+        return warehouse_id, warehouse["lot_stock_id"][0]
+
     def events(self, channel_id, fields, domain=()):
         return self.call(
             "retail.sync.event",

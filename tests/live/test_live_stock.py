@@ -4,32 +4,13 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from reference_channel.server import pos_sale
 
 
 def make_store_with_stock(live_odoo, code, sku, quantity):
-    warehouse_id = live_odoo.call(
-        "stock.warehouse", "create", {"name": f"Live store {code}", "code": code}
-    )
-    [warehouse] = live_odoo.call(
-        "stock.warehouse", "read", [warehouse_id], ["lot_stock_id"]
-    )
-    location_id = warehouse["lot_stock_id"][0]
-    product_id = live_odoo.call(
-        "product.product",
-        "create",
-        {"name": f"Live product {sku}", "default_code": sku, "is_storable": True},
-    )
-    quant_id = live_odoo.call(
-        "stock.quant",
-        "create",
-        {
-            "product_id": product_id,
-            "location_id": location_id,
-            "inventory_quantity": quantity,
-        },
-        context={"inventory_mode": True},
-    )
-    live_odoo.call("stock.quant", "action_apply_inventory", [quant_id])
+    warehouse_id, location_id = live_odoo.create_store(code)
+    product_id = live_odoo.create_product(sku)
+    live_odoo.set_stock(product_id, location_id, quantity)
     return warehouse_id, location_id, product_id
 
 
@@ -60,20 +41,7 @@ def test_two_hundred_concurrent_sales_leave_the_exact_quantity(live_odoo):
         },
     )
     sales = [
-        {
-            "id": f"live-sale-{register}-{n}",
-            "type": "pos.sale.completed",
-            "schema_version": 1,
-            "occurred_at": "2026-11-27T10:00:00+01:00",
-            "sequence": n,
-            "data": {
-                "store": "LV1",
-                "register": f"R{register}",
-                "receipt_number": f"{register}-{n}",
-                "lines": [{"sku": "LIVE-SKU-1", "quantity": 1, "unit_price": 9.9}],
-                "payments": [{"method": "cash", "amount": 9.9}],
-            },
-        }
+        pos_sale(f"live-sale-{register}-{n}", n, "LV1", f"R{register}", "LIVE-SKU-1")
         for register in range(20)
         for n in range(1, 11)
     ]

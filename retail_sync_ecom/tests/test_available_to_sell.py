@@ -1,0 +1,209 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.retail_sync_queue.tests.common import perform_pending_jobs
+
+from .common import ReferenceChannel
+
+
+@tagged("post_install", "-at_install")
+class TestAvailableToSell(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.storefront = ReferenceChannel().start()
+        cls.addClassCleanup(cls.storefront.stop)
+        Warehouse = cls.env["stock.warehouse"]
+        cls.central = Warehouse.create({"name": "ATS central", "code": "ATC"})
+        cls.store = Warehouse.create({"name": "ATS store", "code": "ATS"})
+        cls.channel = cls.env["retail.sync.channel"].create(
+            {
+                "name": "ATS storefront",
+                "code": "ATS-WEB",
+                "kind": "ecommerce",
+                "push_url": cls.storefront.url,
+                "fulfilment_warehouse_id": cls.central.id,
+                "feed_location_ids": [(6, 0, [cls.central.lot_stock_id.id])],
+                "safety_buffer": 1,
+            }
+        )
+        cls.storefront.secret = cls.channel._rotate_push_secret()
+        cls.kettle = cls.env["product.product"].create(
+            {"name": "Kettle", "default_code": "ATS-KETTLE", "is_storable": True}
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.kettle, cls.central.lot_stock_id, 10
+        )
+        cls.env.cr.flush()
+        perform_pending_jobs(cls.env)
+
+    def setUp(self):
+        super().setUp()
+        self.storefront.reset()
+
+    def push(self):
+        """Commit-time hooks, then the push jobs, as the server would run them."""
+        self.env.cr.flush()
+        perform_pending_jobs(self.env)
+
+    def deliveries(self):
+        return self.env["retail.sync.delivery"].search(
+            [("channel_id", "=", self.channel.id)], order="id desc"
+        )
+
+    def test_initial_stock_reached_the_storefront(self):
+        delivery = self.deliveries()[0]
+        self.assertEqual(delivery.state, "delivered")
+        [figure] = delivery.payload["figures"]
+        self.assertEqual(figure["sku"], "ATS-KETTLE")
+        self.assertEqual(figure["available"], 9.0, "10 on hand minus a buffer of 1")
+
+    def test_manual_inventory_adjustment_in_the_ui_pushes(self):
+        quant = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.kettle.id),
+                ("location_id", "=", self.central.lot_stock_id.id),
+            ]
+        )
+        quant.with_context(inventory_mode=True).inventory_quantity = 4
+        quant.action_apply_inventory()
+        self.push()
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 3.0)
+        delivery = self.deliveries()[0]
+        self.assertEqual(delivery.state, "delivered")
+        self.assertEqual(delivery.response_status, 200)
+        headers = self.storefront.received[-1][1]
+        self.assertTrue(headers["webhook-signature"].startswith("v1,"))
+        self.assertTrue(self.storefront.received[-1][3], "signature verified")
+
+    def test_web_order_reservation_lowers_the_figure_and_cancel_raises_it(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.env.ref("base.res_partner_2").id
+                if self.env.ref("base.res_partner_2", raise_if_not_found=False)
+                else self.env["res.partner"].create({"name": "Buyer"}).id,
+                "warehouse_id": self.central.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.kettle.id, "product_uom_qty": 3})
+                ],
+            }
+        )
+        order.action_confirm()
+        self.push()
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+        order._action_cancel()
+        self.push()
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 9.0)
+
+    def test_figure_never_below_zero_and_other_locations_ignored(self):
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.store.lot_stock_id, 50
+        )
+        self.push()
+        self.assertEqual(self.storefront.received, [], "the store does not feed it")
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -15
+        )
+        self.push()
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 0.0)
+
+    def test_a_burst_coalesces_into_one_push_with_the_final_value(self):
+        before = len(self.storefront.received)
+        for _sale in range(100):
+            self.env["stock.quant"]._update_available_quantity(
+                self.kettle, self.central.lot_stock_id, -0.05
+            )
+            self.env.cr.flush()
+        perform_pending_jobs(self.env)
+        self.assertEqual(len(self.storefront.received) - before, 1)
+        self.assertAlmostEqual(self.storefront.available("ATS-KETTLE"), 4.0)
+
+    @mute_logger("odoo.addons.retail_sync_core.models.retail_sync_delivery")
+    def test_down_channel_gets_the_latest_value_when_back(self):
+        self.storefront.set_mode("fail")
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -2
+        )
+        self.push()
+        delivery = self.deliveries()[0]
+        self.assertEqual(delivery.state, "failed")
+        self.assertEqual(delivery.response_status, 500)
+        self.assertTrue(delivery.next_attempt_at)
+        # More sales while it is down; then it comes back and the retry is due.
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -3
+        )
+        self.env.cr.flush()
+        self.storefront.set_mode("ok")
+        delivery.next_attempt_at = False
+        perform_pending_jobs(self.env)
+        self.assertEqual(delivery.state, "delivered")
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 4.0)
+        self.assertFalse(
+            self.env["retail.sync.push.pending"].search(
+                [("channel_id", "=", self.channel.id)]
+            )
+        )
+
+    @mute_logger("odoo.addons.retail_sync_core.models.retail_sync_delivery")
+    def test_answers_429_410_and_4xx(self):
+        self.storefront.set_mode("throttle", retry_after=120)
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -1
+        )
+        self.push()
+        delivery = self.deliveries()[0]
+        self.assertEqual(delivery.state, "failed")
+        self.assertEqual(delivery.response_status, 429)
+        wait = (delivery.next_attempt_at - delivery.last_attempt_at).total_seconds()
+        self.assertGreaterEqual(wait, 119)
+        self.assertEqual(self.channel.circuit_failures, 0, "429 is not an outage")
+
+        delivery.next_attempt_at = False
+        self.storefront.set_mode("reject")
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -1
+        )
+        self.push()
+        self.assertEqual(delivery.state, "dead")
+        self.assertEqual(delivery.response_status, 400)
+
+        self.storefront.set_mode("gone")
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -1
+        )
+        self.push()
+        self.assertFalse(self.channel.push_enabled)
+        self.assertIn("410", self.channel.push_disabled_reason)
+        self.storefront.set_mode("ok")
+        self.channel.action_enable_push()
+        self.push()
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+
+    @mute_logger("odoo.addons.retail_sync_core.models.retail_sync_delivery")
+    def test_circuit_opens_after_repeated_failures_and_probes(self):
+        self.storefront.set_mode("fail")
+        for _attempt in range(5):
+            self.env["stock.quant"]._update_available_quantity(
+                self.kettle, self.central.lot_stock_id, -0.5
+            )
+            self.push()
+            self.deliveries()[0].next_attempt_at = False
+        self.assertEqual(self.channel.circuit_state, "open")
+        sent = len(self.storefront.received)
+        attempts = self.deliveries()[0].attempts
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -0.5
+        )
+        self.push()
+        self.assertEqual(self.deliveries()[0].attempts, attempts, "no call while open")
+        self.storefront.set_mode("ok")
+        self.channel.circuit_retry_at = time.time() - 1
+        self.push()
+        self.assertEqual(self.channel.circuit_state, "closed")
+        self.assertGreater(len(self.storefront.received), sent)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)

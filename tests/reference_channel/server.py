@@ -1,0 +1,216 @@
+"""The reference channel: an HTTP server playing a storefront or a store POS.
+
+The only stand-in in the system, outside Odoo. It receives Odoo's pushes, verifies
+their Standard Webhooks signatures, keeps the latest figure per SKU (by version, so a
+late stale push never overwrites a fresh one), records arrival times, and can be told
+to fail, answer slowly, answer 429, answer 410, or go down. Its client side sends
+events the way a POS does: signed, batched, buffered while offline.
+
+Run alone: python -m reference_channel.server --port 8600 --secret whsec_...
+"""
+
+import argparse
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+from .signing import body_signature, verify_webhook
+
+
+class ReferenceChannel:
+    """Receiver state and behaviour, shared with its HTTP handler."""
+
+    def __init__(self, secret=None, host="127.0.0.1", port=0):
+        self.secret = secret
+        self.host, self.port = host, port
+        self.lock = threading.Lock()
+        self.mode = "ok"
+        self.delay = 0.0
+        self.retry_after = 1
+        self.received = []  # (arrival time, headers, body dict, verified)
+        self.latest = {}  # sku -> figure (highest version)
+        self.arrivals = {}  # sku -> list of (arrival time, available, version)
+        self.rejected_signatures = 0
+        self.server = None
+        self.thread = None
+
+    # ---------------------------------------------------------------- server
+    def start(self):
+        channel = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                channel._handle(self)
+
+        self.server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def go_down(self):
+        """Stop listening: connections are refused, like a storefront that is down."""
+        self.stop()
+
+    def come_back(self):
+        self.start()
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}/webhooks"
+
+    def set_mode(self, mode, delay=0.0, retry_after=1):
+        """ok, fail (500), slow (answer after ``delay``), throttle (429), gone (410),
+        reject (400)."""
+        with self.lock:
+            self.mode, self.delay, self.retry_after = mode, delay, retry_after
+
+    # ---------------------------------------------------------------- receiving
+    def _handle(self, handler):
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length)
+        arrived = time.time()
+        with self.lock:
+            mode, delay, retry_after = self.mode, self.delay, self.retry_after
+        if mode == "slow":
+            time.sleep(delay)
+        status = {"fail": 500, "throttle": 429, "gone": 410, "reject": 400}.get(
+            mode, 200
+        )
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        verified = bool(self.secret) and verify_webhook(
+            self.secret, headers, raw, now=time.time()
+        )
+        if status == 200 and self.secret and not verified:
+            status = 401
+        if status == 200:
+            body = json.loads(raw)
+            with self.lock:
+                self.received.append((arrived, headers, body, verified))
+                for figure in body.get("figures", []):
+                    sku = figure["sku"]
+                    current = self.latest.get(sku)
+                    if current is None or figure["version"] > current["version"]:
+                        self.latest[sku] = figure
+                    self.arrivals.setdefault(sku, []).append(
+                        (arrived, figure["available"], figure["version"])
+                    )
+        elif status == 401:
+            with self.lock:
+                self.rejected_signatures += 1
+        handler.send_response(status)
+        if status == 429:
+            handler.send_header("Retry-After", str(retry_after))
+        handler.send_header("Content-Type", "application/json")
+        handler.end_headers()
+        handler.wfile.write(json.dumps({"status": status}).encode())
+
+    def reset(self):
+        """Forget what was received (between tests)."""
+        with self.lock:
+            self.received.clear()
+            self.latest.clear()
+            self.arrivals.clear()
+            self.rejected_signatures = 0
+            self.mode = "ok"
+
+    def available(self, sku):
+        with self.lock:
+            figure = self.latest.get(sku)
+        return None if figure is None else figure["available"]
+
+    def wait_for(self, predicate, timeout=30.0, interval=0.05):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(interval)
+        return predicate()
+
+
+def pos_sale(event_id, sequence, store, register, sku, quantity=1, price=5.0, at=None):
+    """A pos.sale.completed event as a till sends it."""
+    return {
+        "id": event_id,
+        "type": "pos.sale.completed",
+        "schema_version": 1,
+        "occurred_at": at or time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        "sequence": sequence,
+        "data": {
+            "store": store,
+            "register": register,
+            "receipt_number": event_id,
+            "lines": [{"sku": sku, "quantity": quantity, "unit_price": price}],
+            "payments": [{"method": "card", "amount": price * quantity}],
+        },
+    }
+
+
+class ReferencePos:
+    """The sending side: posts events to Odoo like a store POS, signed and batched,
+    keeping them in a buffer while Odoo cannot be reached."""
+
+    def __init__(self, odoo_url, api_key, signing_secret=None):
+        self.url = odoo_url.rstrip("/") + "/retail_sync/v1/events"
+        self.api_key = api_key
+        self.signing_secret = signing_secret
+        self.buffer = []
+        self.session = requests.Session()
+
+    def send(self, events):
+        """POST events as one batch; returns the response."""
+        body = json.dumps({"events": events}).encode()
+        headers = {
+            "Authorization": f"Bearer {self.api_key}",
+            "Content-Type": "application/json",
+        }
+        if self.signing_secret:
+            headers["X-Retail-Sync-Signature"] = body_signature(
+                self.signing_secret, body
+            )
+        return self.session.post(self.url, data=body, headers=headers, timeout=30)
+
+    def record(self, event):
+        """Buffer an event while offline."""
+        self.buffer.append(event)
+
+    def flush(self, batch_size=100):
+        """Send the buffered events in batches, keeping those not accepted."""
+        while self.buffer:
+            batch, self.buffer = self.buffer[:batch_size], self.buffer[batch_size:]
+            response = self.send(batch)
+            if response.status_code >= 500 or response.status_code == 429:
+                self.buffer = batch + self.buffer
+                return response
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8600)
+    parser.add_argument("--secret")
+    args = parser.parse_args()
+    channel = ReferenceChannel(args.secret, port=args.port).start()
+    print(f"reference channel listening on {channel.url}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        channel.stop()
+
+
+if __name__ == "__main__":
+    main()
