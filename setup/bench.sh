@@ -18,4 +18,5 @@ rm -rf "$RS_DATA_DIR/filestore/$BENCH_DB"
 
 cd "$RS_ROOT/tests"
 export RS_BENCH_DB="$BENCH_DB"
-"$RS_VENV/bin/python" bench/bench_ingest.py "$@"
+"$RS_VENV/bin/python" bench/bench_ingest.py
+"$RS_VENV/bin/python" bench/bench_stock.py

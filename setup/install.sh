@@ -94,11 +94,11 @@ write_configs() {
     local addons="$odoo_src/odoo/addons,$RS_ROOT,$RS_ROOT/addons,$RS_UMBRELLA_ADDONS"
     local template
     for template in odoo.conf odoo-test.conf; do
-        sed -e "s#@ADDONS_PATH@#$addons#" -e "s#@DATA_DIR@#$RS_DATA_DIR#" \
-            -e "s#@PG_PORT@#$RS_PG_PORT#" -e "s#@DB_USER@#$RS_DB_USER#" \
-            -e "s#@ADMIN_PASSWD@#$admin_passwd#" -e "s#@HTTP_PORT@#$RS_HTTP_PORT#" \
-            -e "s#@TEST_HTTP_PORT@#$RS_TEST_HTTP_PORT#" -e "s#@WORKERS@#$RS_WORKERS#" \
-            -e "s#@DEMO_DB@#$RS_DEMO_DB#" -e "s#@TEST_DB@#$RS_TEST_DB#" \
+        sed -e "s#@ADDONS_PATH@#$addons#g" -e "s#@DATA_DIR@#$RS_DATA_DIR#g" \
+            -e "s#@PG_PORT@#$RS_PG_PORT#g" -e "s#@DB_USER@#$RS_DB_USER#g" \
+            -e "s#@ADMIN_PASSWD@#$admin_passwd#g" -e "s#@HTTP_PORT@#$RS_HTTP_PORT#g" \
+            -e "s#@TEST_HTTP_PORT@#$RS_TEST_HTTP_PORT#g" -e "s#@WORKERS@#$RS_WORKERS#g" \
+            -e "s#@DEMO_DB@#$RS_DEMO_DB#g" -e "s#@TEST_DB@#$RS_TEST_DB#g" \
             "$RS_ROOT/setup/$template.template" >"$RS_LOCAL/$template"
     done
 }

@@ -103,7 +103,7 @@ class RetailSyncChannel(models.Model):
             self,
             "_push_available",
             f"retail_sync.push:{self.id}",
-            "root.retail_sync.inventory",
+            "root.retail_sync.push",
             5,
             f"Retail Sync: push available-to-sell to {self.code}",
         )
@@ -240,7 +240,7 @@ class RetailSyncChannel(models.Model):
             self,
             "_push_available",
             f"retail_sync.push:{self.id}{suffix}",
-            "root.retail_sync.inventory",
+            "root.retail_sync.push",
             5,
             f"Retail Sync: push available-to-sell to {self.code} (later)",
             eta=when,

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import float_is_zero
+from odoo.tools import SQL, float_is_zero
 
 from odoo.addons.retail_sync_core.engine.errors import PermanentError
 
@@ -53,7 +53,6 @@ class RetailSyncEvent(models.Model):
         """Move the lines of these receipts out of (or back into) their stores.
 
         One done stock move per product and store for the whole set of events."""
-        customers = self.env.ref("stock.stock_location_customers")
         cache = {}
         totals = defaultdict(float)
         receipts = defaultdict(list)
@@ -62,6 +61,7 @@ class RetailSyncEvent(models.Model):
         for event in self:
             data = event.payload["data"]
             store = event._pos_store_location(data["store"], cache)
+            customers = self._pos_customer_location(store, cache)
             moved, ignored = 0, []
             for line in data["lines"]:
                 product = event._pos_product(line, cache)
@@ -71,9 +71,10 @@ class RetailSyncEvent(models.Model):
                 if not product.is_storable:
                     ignored.append(product.default_code or product.display_name)
                     continue
-                totals[(product, store)] += line["quantity"]
-                receipts[(product, store)].append(data["receipt_number"])
-                touched[event.id].add((product, store))
+                key = (product, store, customers)
+                totals[key] += line["quantity"]
+                receipts[key].append(data["receipt_number"])
+                touched[event.id].add(key)
                 moved += 1
             results[event.id] = {
                 "store": store.display_name,
@@ -90,11 +91,13 @@ class RetailSyncEvent(models.Model):
                     "name": self._pos_move_name(outgoing, store, receipts[key]),
                 }
                 for key, quantity in totals.items()
-                for product, store in [key]
+                for product, store, customers in [key]
             ]
         )
         move_by_key = {
-            (m.product_id, m.location_id if outgoing else m.location_dest_id): m
+            (m.product_id, m.location_id, m.location_dest_id)
+            if outgoing
+            else (m.product_id, m.location_dest_id, m.location_id): m
             for m in moves
         }
         links = []
@@ -191,6 +194,28 @@ class RetailSyncEvent(models.Model):
         moves.picked = True
         moves._action_done()
         return moves
+
+    @api.model
+    def _pos_customer_location(self, store, cache):
+        """Where a store's sales go: a customers location of its own under Odoo's
+        Customers, so that concurrent sales of different stores never update the same
+        quant (Odoo keeps quants at the customers location too)."""
+        key = ("customers", store.id)
+        if key not in cache:
+            Location = self.env["stock.location"].sudo()
+            parent = self.env.ref("stock.stock_location_customers")
+            name = f"POS {store.warehouse_id.code or store.name}"
+            domain = [("location_id", "=", parent.id), ("name", "=", name)]
+            location = Location.search(domain, limit=1)
+            if not location:
+                self.env.cr.execute(
+                    SQL("SELECT pg_advisory_xact_lock(%s, %s)", 0x52530003, store.id)
+                )
+                location = Location.search(domain, limit=1) or Location.create(
+                    {"name": name, "location_id": parent.id, "usage": "customer"}
+                )
+            cache[key] = location
+        return cache[key]
 
     def _pos_store_location(self, store_code, cache):
         """The stock location of a store code, through the channel's store binding."""

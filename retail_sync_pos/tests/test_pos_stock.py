@@ -2,6 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.retail_sync_queue.tests.common import (
+    pending_jobs,
+    perform_pending_jobs,
+)
+
 from .common import StoreMixin
 
 
@@ -169,3 +174,33 @@ class TestPosStock(StoreMixin, TransactionCase):
         self.assertEqual(self.on_hand(self.shirt), 10)
         orders = events.sorted("sequence").mapped("applied_order")
         self.assertEqual(orders, sorted(orders))
+
+    def test_sales_of_many_registers_apply_in_one_domain_job(self):
+        sales = [
+            self.sale(f"r{register}-{n}", n, [("T-SHIRT", 1)], register=f"R{register}")
+            for register in range(3)
+            for n in range(1, 5)
+        ]
+        self.ingest(*sales)
+        jobs = pending_jobs(self.env)
+        self.assertEqual(jobs.mapped("method_name"), ["_drain_domain"])
+        self.assertEqual(jobs.channel, "root.retail_sync.inventory")
+        perform_pending_jobs(self.env)
+        events = self.Event.search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(self.on_hand(self.shirt), 20 - 12)
+        moves = self.env["stock.move"].browse(
+            {m for e in events for m in e.result["moves"]}
+        )
+        self.assertEqual(len(moves), 1, "one move for the three registers")
+        for register in range(3):
+            orders = [self.event(f"r{register}-{n}").applied_order for n in range(1, 5)]
+            self.assertEqual(orders, sorted(orders))
+
+    def test_domain_job_leaves_a_bad_key_to_the_key_drain(self):
+        good = [self.sale(f"g{n}", n, [("T-SOCKS", 1)], register="RG") for n in (1, 2)]
+        bad = [self.sale("x1", 1, [("NOPE", 1)], register="RX")]
+        self.ingest(*good, *bad)
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.states("g1", "g2", "x1"), ["done", "done", "dead"])
+        self.assertEqual(self.on_hand(self.socks), 8)

@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import random
 import time
 from datetime import UTC, datetime, timedelta
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
@@ -22,6 +23,15 @@ _logger = logging.getLogger(__name__)
 DRAIN_BATCH = 200
 # First int of the two-int advisory lock: keeps our locks apart from other addons'.
 LOCK_NAMESPACE = 0x52530001
+# Concurrency conflicts (two drains moving one product) retry the job a second later;
+# past this many tries the job fails and the sweeper cron takes the key up again.
+DRAIN_MAX_RETRIES = 60
+# Domains whose events are applied by one job for many keys at once (stock: one
+# stock validation for the sales of every store), on a serial channel.
+DOMAIN_DRAINED = ("inventory",)
+# Keys, and events, one such job takes: short transactions let pushes interleave.
+DOMAIN_KEYS = 100
+DOMAIN_EVENTS = 500
 # Decisions under which an event is applied now.
 APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
 # Priorities per domain: real-time domains first.
@@ -36,13 +46,15 @@ DOMAIN_PRIORITY = {
 
 def _raise_if_concurrency_error(exc):
     """A lock or serialization conflict with another job (two drains moving the same
-    product): the whole drain is retried in a second from a fresh snapshot, with
-    nothing recorded on the event, instead of counting a failed attempt."""
+    product): the whole drain is retried from a fresh snapshot a moment later (with
+    jitter, so the two do not collide again), nothing recorded on the event."""
     if (
         isinstance(exc, psycopg2.OperationalError)
         and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
     ):
-        raise RetryableJobError(f"concurrent update: {exc.pgerror}", seconds=1) from exc
+        raise RetryableJobError(
+            f"concurrent update: {exc.pgerror}", seconds=random.uniform(0.1, 0.5)
+        ) from exc
 
 
 def _timestamp(value):
@@ -94,16 +106,23 @@ class RetailSyncEvent(models.Model):
                 self.ids,
             )
         )
+        batched = set()
         for channel_id, key, domain in self.env.cr.fetchall():
-            waiting = self._drains_waiting(channel_id, key)
-            if "" not in waiting:
-                self._enqueue_drain(channel_id, key, domain)
-            elif ":tail" not in waiting:
-                # The waiting drain job may already have taken its snapshot without
-                # these rows (repeatable read): a short tail drain picks them up.
-                self._enqueue_drain(
-                    channel_id, key, domain, eta=timedelta(seconds=2), suffix=":tail"
-                )
+            if domain in DOMAIN_DRAINED:
+                batched.add(domain)
+                continue
+            self.env["retail.sync.job"]._enqueue_once(
+                self.env["retail.sync.event"],
+                "_drain_key",
+                self._drain_identity(channel_id, key),
+                f"root.retail_sync.{domain or 'system'}",
+                DOMAIN_PRIORITY.get(domain, 10),
+                f"Retail Sync: apply events of {key}",
+                args=(channel_id, key),
+                max_retries=DRAIN_MAX_RETRIES,
+            )
+        for domain in sorted(batched):
+            self._enqueue_domain_drain(domain)
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -116,22 +135,6 @@ class RetailSyncEvent(models.Model):
         return True
 
     @api.model
-    def _drains_waiting(self, channel_id, ordering_key):
-        """Suffixes ('' for the main drain, ':tail') of this key's drain jobs that
-        wait to run: enqueueing those again would only be deduped by queue_job."""
-        identity = self._drain_identity(channel_id, ordering_key)
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT identity_key FROM queue_job WHERE identity_key IN %s
-                   AND state IN ('wait_dependencies', 'pending', 'enqueued')
-                """,
-                (identity, identity + ":tail"),
-            )
-        )
-        return {row[0][len(identity) :] for row in self.env.cr.fetchall()}
-
-    @api.model
     def _drain_identity(self, channel_id, ordering_key):
         return f"retail_sync.drain:{channel_id}:{ordering_key}"
 
@@ -139,17 +142,16 @@ class RetailSyncEvent(models.Model):
     def _enqueue_drain(self, channel_id, ordering_key, domain, eta=None, suffix=""):
         """Enqueue the drain of one key. identity_key keeps one waiting job per key;
         delayed retries use their own suffix so a new event is not held by them."""
-        return (
-            self.env["retail.sync.event"]
-            .with_user(SUPERUSER_ID)
-            .with_delay(
-                channel=f"root.retail_sync.{domain or 'system'}",
-                priority=DOMAIN_PRIORITY.get(domain, 10),
-                eta=eta,
-                identity_key=self._drain_identity(channel_id, ordering_key) + suffix,
-                description=f"Retail Sync: apply events of {ordering_key}",
-            )
-            ._drain_key(channel_id, ordering_key)
+        return self.env["retail.sync.job"]._enqueue(
+            self.env["retail.sync.event"],
+            "_drain_key",
+            self._drain_identity(channel_id, ordering_key) + suffix,
+            f"root.retail_sync.{domain or 'system'}",
+            DOMAIN_PRIORITY.get(domain, 10),
+            f"Retail Sync: apply events of {ordering_key}",
+            eta=eta,
+            args=(channel_id, ordering_key),
+            max_retries=DRAIN_MAX_RETRIES,
         )
 
     # ------------------------------------------------------------------ draining
@@ -162,24 +164,29 @@ class RetailSyncEvent(models.Model):
         is recorded (failed or dead) and blocks only the rest of its own key.
         """
         self = self.sudo()
-        cr = self.env.cr
-        cr.execute(
+        if not self._lock_key(channel_id, ordering_key):
+            raise RetryableJobError(
+                f"key {ordering_key} is being drained by another job",
+                seconds=1,
+                ignore_retry=True,
+            )
+        return self._drain_locked_key(channel_id, ordering_key)
+
+    @api.model
+    def _lock_key(self, channel_id, ordering_key):
+        self.env.cr.execute(
             SQL(
                 "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
                 LOCK_NAMESPACE,
                 f"{channel_id}:{ordering_key}",
             )
         )
-        if not cr.fetchone()[0]:
-            raise RetryableJobError(
-                f"key {ordering_key} is being drained by another job",
-                seconds=1,
-                ignore_retry=True,
-            )
-        channel = self.env["retail.sync.channel"].browse(channel_id)
-        key_state = self.env["retail.sync.key.state"]._for_key(channel_id, ordering_key)
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _pending_of_key(self, channel_id, ordering_key, limit):
         self.flush_model()
-        cr.execute(
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM retail_sync_event
@@ -190,10 +197,16 @@ class RetailSyncEvent(models.Model):
                 channel_id,
                 ordering_key,
                 PENDING_STATES,
-                DRAIN_BATCH + 1,
+                limit,
             )
         )
-        ids = [row[0] for row in cr.fetchall()]
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _drain_locked_key(self, channel_id, ordering_key):
+        channel = self.env["retail.sync.channel"].browse(channel_id)
+        key_state = self.env["retail.sync.key.state"]._for_key(channel_id, ordering_key)
+        ids = self._pending_of_key(channel_id, ordering_key, DRAIN_BATCH + 1)
         events = self.browse(ids[:DRAIN_BATCH])
         summary = {"applied": 0, "skipped": 0, "stopped_at": None}
         position = 0
@@ -217,6 +230,109 @@ class RetailSyncEvent(models.Model):
                     channel_id, ordering_key, events[:1].domain, suffix=":more"
                 )
         return summary
+
+    # ------------------------------------------------------- many keys at once
+    @api.model
+    def _drain_domain(self, domain):
+        """Apply the waiting events of many keys of a domain in one job (a queue_job
+        job on the domain's serial channel).
+
+        The head runs of every key (sales of a register, in order) go to one batch
+        handler call, so a spike costs one stock validation for all stores instead
+        of one job per register. What a batch cannot take (a failed head, a gap,
+        another type) is then drained key by key as usual."""
+        self = self.sudo()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT channel_id, ordering_key FROM retail_sync_event
+                 WHERE domain = %s AND state IN ('received', 'queued')
+                 GROUP BY channel_id, ordering_key
+                 ORDER BY min(id)
+                 LIMIT %s
+                """,
+                domain,
+                DOMAIN_KEYS + 1,
+            )
+        )
+        keys = self.env.cr.fetchall()
+        locked = [
+            (channel_id, key)
+            for channel_id, key in keys[:DOMAIN_KEYS]
+            if self._lock_key(channel_id, key)
+        ]
+        runs_by_type, room, more = {}, DOMAIN_EVENTS, len(keys) > DOMAIN_KEYS
+        by_key_drain = []
+        for channel_id, key in locked:
+            if room <= 0:
+                more = True
+                break
+            channel = self.env["retail.sync.channel"].browse(channel_id)
+            key_state = self.env["retail.sync.key.state"]._for_key(channel_id, key)
+            ids = self._pending_of_key(channel_id, key, min(room, DRAIN_BATCH) + 1)
+            events = self.browse(ids[: min(room, DRAIN_BATCH)])
+            run = events[:1]._batch_run(events, channel, key_state) if events else []
+            if not run:
+                by_key_drain.append((channel_id, key))
+                continue
+            room -= len(run)
+            more = more or len(ids) > len(run)
+            runs_by_type.setdefault(run[0][0].event_type, []).append(
+                (key_state, run, (channel_id, key))
+            )
+        applied = 0
+        for runs in runs_by_type.values():
+            done = self._apply_runs([(key_state, run) for key_state, run, _k in runs])
+            if done:
+                applied += done
+            else:
+                by_key_drain.extend(k for _s, _r, k in runs)
+        # Keys the batch could not take (a failed or dead head, a gap, another type):
+        # the usual drain, which records what fails and blocks only that key.
+        for channel_id, key in by_key_drain:
+            applied += self._drain_locked_key(channel_id, key)["applied"]
+        if more:
+            self._enqueue_domain_drain(domain)
+        return {"keys": len(locked), "applied": applied}
+
+    def _apply_runs(self, runs):
+        """Apply the runs of many keys with one batch handler call; on failure leave
+        them to the key-by-key drain, which isolates the bad event."""
+        flat = [item for _key_state, run in runs for item in run]
+        records = self.browse([event.id for event, _c, _d in flat])
+        method = self._batch_handlers()[records[0].event_type]
+        try:
+            with self.env.cr.savepoint():
+                results = getattr(records, method)() or {}
+        except Exception as exc:  # applied one by one afterwards, errors recorded there
+            _raise_if_concurrency_error(exc)
+            _logger.info(
+                "Retail Sync: batch of %s %s over %s keys failed (%s)",
+                len(records),
+                records[0].event_type,
+                len(runs),
+                exc,
+            )
+            return 0
+        for key_state, run in runs:
+            for event, candidate, decision in run:
+                event._record_success(results.get(event.id, {}), decision)
+                key_state._consume(event, candidate)
+        return len(flat)
+
+    @api.model
+    def _enqueue_domain_drain(self, domain):
+        return self.env["retail.sync.job"]._enqueue_once(
+            self.env["retail.sync.event"],
+            "_drain_domain",
+            f"retail_sync.domain:{domain}",
+            f"root.retail_sync.{domain}",
+            DOMAIN_PRIORITY.get(domain, 10),
+            f"Retail Sync: apply {domain} events of many keys",
+            args=(domain,),
+            max_retries=DRAIN_MAX_RETRIES,
+        )
 
     def _candidate(self):
         self.ensure_one()
@@ -255,26 +371,9 @@ class RetailSyncEvent(models.Model):
         return run
 
     def _apply_run(self, run, key_state):
-        """Apply a run with its batch handler in one savepoint. False when it fails:
-        the caller then applies the events one by one, to isolate the bad one."""
-        records = self.browse([event.id for event, _c, _d in run])
-        method = self._batch_handlers()[records[0].event_type]
-        try:
-            with self.env.cr.savepoint():
-                results = getattr(records, method)() or {}
-        except Exception as exc:  # retried one by one below, errors recorded there
-            _raise_if_concurrency_error(exc)
-            _logger.info(
-                "Retail Sync: batch of %s %s failed (%s), applying one by one",
-                len(records),
-                records[0].event_type,
-                exc,
-            )
-            return False
-        for event, candidate, decision in run:
-            event._record_success(results.get(event.id, {}), decision)
-            key_state._consume(event, candidate)
-        return True
+        """Apply one key's run with its batch handler in one savepoint. False when
+        it fails: the caller then applies the events one by one."""
+        return self._apply_runs([(key_state, run)]) > 0
 
     def _drain_one(self, channel, key_state):
         """Handle the head event of a key: 'applied', 'skipped' or 'stop'."""

@@ -32,12 +32,14 @@ class RetailSyncJob(models.AbstractModel):
         return {row[0][len(identity) :] for row in self.env.cr.fetchall()}
 
     @api.model
-    def _enqueue_once(self, records, method, identity, channel, priority, description):
-        """Enqueue ``records.method()`` unless it (and its tail) already waits."""
+    def _enqueue_once(
+        self, records, method, identity, channel, priority, description, **options
+    ):
+        """Enqueue ``records.method(*args)`` unless it (and its tail) already waits."""
         waiting = self._waiting_suffixes(identity)
         if "" not in waiting:
             return self._enqueue(
-                records, method, identity, channel, priority, description
+                records, method, identity, channel, priority, description, **options
             )
         if ":tail" not in waiting:
             return self._enqueue(
@@ -48,12 +50,22 @@ class RetailSyncJob(models.AbstractModel):
                 priority,
                 description,
                 eta=timedelta(seconds=1),
+                **options,
             )
         return None
 
     @api.model
     def _enqueue(
-        self, records, method, identity, channel, priority, description, eta=None
+        self,
+        records,
+        method,
+        identity,
+        channel,
+        priority,
+        description,
+        eta=None,
+        args=(),
+        max_retries=None,
     ):
         delayable = records.with_user(SUPERUSER_ID).with_delay(
             channel=channel,
@@ -61,5 +73,6 @@ class RetailSyncJob(models.AbstractModel):
             eta=eta,
             identity_key=identity,
             description=description,
+            max_retries=max_retries,
         )
-        return getattr(delayable, method)()
+        return getattr(delayable, method)(*args)

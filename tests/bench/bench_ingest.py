@@ -13,7 +13,6 @@ import json
 import os
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
@@ -22,11 +21,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from live.live_odoo import LiveOdoo
 
 from bench.loadgen import closed_loop, open_loop
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "docs" / "benchmarks.md"
-MARK_BEGIN = "<!-- bench_ingest:begin -->"
-MARK_END = "<!-- bench_ingest:end -->"
+from bench.results import commit as git_commit
+from bench.results import record
 
 
 def event(run, i, key_count=50):
@@ -126,17 +122,14 @@ def main():
     table = render(results, args)
     print(table)
     if not args.no_record:
-        record(table)
+        record(
+            "bench_ingest", "Inbound ingestion (`tests/bench/bench_ingest.py`)", table
+        )
     return 0
 
 
 def render(results, args):
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    commit = git_commit()
     fixed_h, fixed_s = results["health_fixed_rate"], results["single_fixed_rate"]
     max_h, max_s, batch = results["health_max"], results["single_max"], results["batch"]
     lines = [
@@ -177,23 +170,6 @@ def render(results, args):
         f"batched ingestion >= 2,000 events/s (got {batch['events_per_s']:,.0f}).",
     ]
     return "\n".join(lines)
-
-
-def record(table):
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    block = f"{MARK_BEGIN}\n{table}\n{MARK_END}"
-    if MARK_BEGIN in text:
-        head, rest = text.split(MARK_BEGIN, 1)
-        _old, tail = rest.split(MARK_END, 1)
-        text = head + block + tail
-    else:
-        text = (
-            text.rstrip()
-            + "\n\n## Inbound ingestion (`tests/bench/bench_ingest.py`)\n\n"
-            + block
-            + "\n"
-        )
-    RESULTS.write_text(text)
 
 
 if __name__ == "__main__":

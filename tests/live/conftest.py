@@ -19,5 +19,7 @@ from .live_odoo import LiveOdoo
 def live_odoo():
     database = os.environ.get("RS_LIVE_DB", "retail_sync_live")
     port = int(os.environ.get("RS_LIVE_HTTP_PORT", "8269"))
-    with LiveOdoo(database, http_port=port) as server:
+    # Every Retail Sync job channel at capacity 4: stock drains run concurrently here
+    # (production runs them one at a time), so these tests prove concurrency is safe.
+    with LiveOdoo(database, http_port=port, job_channels="root:4") as server:
         yield server

@@ -26,9 +26,18 @@ def port_busy(port):
 
 class LiveOdoo:
     def __init__(
-        self, database, http_port=8269, workers=4, log_name="live-server", runner=True
+        self,
+        database,
+        http_port=8269,
+        workers=4,
+        log_name="live-server",
+        runner=True,
+        job_channels=None,
     ):
         self.database = database
+        # queue_job channel capacities, overriding the config file's (e.g. to run
+        # stock drains concurrently and prove they stay correct).
+        self.job_channels = job_channels
         # Without the runner (queue_job not loaded server-wide) events are stored and
         # their jobs enqueued but not run: ingestion measured alone.
         self.runner = runner
@@ -62,7 +71,10 @@ class LiveOdoo:
         ]
         if not self.runner:
             command.append("--load=base,web")
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        env = dict(os.environ)
+        if self.job_channels:
+            env["ODOO_QUEUE_JOB_CHANNELS"] = self.job_channels
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,0 +1,414 @@
+"""Benchmark of stock in seconds (`make bench`): store sales to storefront figures.
+
+One run, on this machine, against a live server started like `make run`:
+- 40 stores (one POS channel each) and a storefront fed by all of them, 200 SKUs with
+  a few units per store, sales skewed to hot SKUs (a store only sells what it has);
+- a steady phase at 20 sales/s, then a 60 s promotion spike at 200 sales/s;
+- each till flushes its sales every second as one signed batch (as tills do);
+- measured: latency from a sale accepted to the storefront receiving a figure that
+  includes it (p50/p95/p99, per phase), sales applied per second, time for the spike
+  backlog to drain, lost events;
+- oversold units: the same stream of web orders replayed against the storefront's view
+  with Retail Sync and with the baseline of store sales reaching Odoo in batches every
+  15 minutes (so during a run the storefront never sees them).
+Prints a table and records it in docs/benchmarks.md. Not a test: it asserts nothing.
+"""
+
+import argparse
+import bisect
+import datetime
+import os
+import pathlib
+import platform
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+from live.live_odoo import LiveOdoo
+from reference_channel.server import (
+    ReferenceChannel,
+    ReferencePos,
+    pos_sale,
+)
+
+from bench.loadgen import percentile
+from bench.results import commit as git_commit
+from bench.results import record
+
+
+class Stores:
+    """The bench's own truth: units left per store and SKU, and every sale made."""
+
+    def __init__(self, stores, skus, units, rng):
+        self.left = {(st, sku): units for st in stores for sku in skus}
+        self.stores, self.skus, self.rng = stores, skus, rng
+        hot = skus[: len(skus) // 5]
+        self.weights = [8 if sku in hot else 0.5 for sku in skus]
+        self.sales = []  # (sale time, sku)
+
+    def pick(self):
+        """A store and a SKU it still has, or None when that store is sold out."""
+        store = self.rng.choice(self.stores)
+        for _try in range(20):
+            sku = self.rng.choices(self.skus, self.weights)[0]
+            if self.left[(store, sku)] > 0:
+                self.left[(store, sku)] -= 1
+                return store, sku
+        return None
+
+
+def run_load(odoo_url, tills, stores, rate, seconds, phase, accepted, counters):
+    """Sell at ``rate`` sales/s for ``seconds``; each till flushes once a second."""
+    buffers = defaultdict(list)
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def flusher():
+        while not stop.is_set() or any(buffers.values()):
+            time.sleep(1.0)
+            with lock:
+                batches = {store: buf[:] for store, buf in buffers.items() if buf}
+                for store in batches:
+                    buffers[store].clear()
+            for store, events in batches.items():
+                response = tills[store].send(events)
+                now = time.time()
+                if response.status_code != 202:
+                    counters["rejected"] += len(events)
+                    continue
+                for event in events:
+                    sku = event["data"]["lines"][0]["sku"]
+                    accepted.append((now, sku, phase))
+
+    thread = threading.Thread(target=flusher)
+    thread.start()
+    began = time.time()
+    made = 0
+    while True:
+        elapsed = time.time() - began
+        if elapsed >= seconds:
+            break
+        due = int(elapsed * rate)
+        while made < due:
+            picked = stores.pick()
+            made += 1
+            if picked is None:
+                continue
+            store, sku = picked
+            counters["sequence"][store] += 1
+            event = pos_sale(
+                f"{phase}-{store}-{counters['sequence'][store]}",
+                counters["sequence"][store],
+                store,
+                "R1",
+                sku,
+            )
+            with lock:
+                buffers[store].append(event)
+            stores.sales.append((time.time(), sku))
+            counters["sent"] += 1
+        time.sleep(0.005)
+    stop.set()
+    thread.join()
+    return time.time()
+
+
+def sale_latencies(accepted, storefront, initial_on_hand):
+    """Per accepted sale: first arrival of a figure for its SKU whose on_hand counts
+    every sale of that SKU accepted up to it (an upper bound)."""
+    on_hand_seen = defaultdict(list)
+    for arrived, _headers, body, _ok in storefront.received:
+        for figure in body["figures"]:
+            on_hand_seen[figure["sku"]].append((arrived, figure["on_hand"]))
+    for sku in on_hand_seen:
+        on_hand_seen[sku].sort()
+    sold = defaultdict(int)
+    latencies = defaultdict(list)
+    for accepted_at, sku, phase in sorted(accepted):
+        sold[sku] += 1
+        target = initial_on_hand[sku] - sold[sku]
+        for arrived, on_hand in on_hand_seen[sku]:
+            if arrived >= accepted_at - 5 and on_hand <= target:
+                latencies[phase].append(max(0.0, arrived - accepted_at))
+                break
+        else:
+            latencies["never"].append(sku)
+    return latencies
+
+
+def oversold(stores, storefront_view, web_orders, initial_left):
+    """Replay web orders against a storefront view; count units sold the true stock
+    did not have."""
+    sales = sorted(stores.sales)
+    sale_times = defaultdict(list)
+    for sold_at, sku in sales:
+        sale_times[sku].append(sold_at)
+    web_sold = defaultdict(int)
+    over = 0
+    for ordered_at, sku in web_orders:
+        view = storefront_view(sku, ordered_at) - web_sold[sku]
+        if view < 1:
+            continue
+        web_sold[sku] += 1
+        true_left = (
+            initial_left[sku]
+            - bisect.bisect_right(sale_times[sku], ordered_at)
+            - (web_sold[sku] - 1)
+        )
+        if true_left < 1:
+            over += 1
+    return over, sum(web_sold.values())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--database", default=os.environ.get("RS_BENCH_DB", "retail_sync_bench")
+    )
+    parser.add_argument("--port", type=int, default=8369)
+    parser.add_argument("--stores", type=int, default=40)
+    parser.add_argument("--skus", type=int, default=200)
+    parser.add_argument("--units", type=int, default=3, help="units per store and SKU")
+    parser.add_argument("--buffer", type=float, default=2.0)
+    parser.add_argument("--steady-rate", type=float, default=20.0)
+    parser.add_argument("--steady-seconds", type=float, default=60.0)
+    parser.add_argument("--spike-rate", type=float, default=200.0)
+    parser.add_argument("--spike-seconds", type=float, default=60.0)
+    parser.add_argument("--web-rate", type=float, default=10.0, help="web orders/s")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+
+    rng = random.Random(20261127)
+    run = f"s{int(time.time())}"
+    # Warehouse short names have at most 5 characters; unique per run.
+    store_codes = [f"{run[-2:]}B{n:02d}" for n in range(args.stores)]
+    skus = [f"{run}-SKU{n:03d}" for n in range(args.skus)]
+    storefront = ReferenceChannel().start()
+    with LiveOdoo(args.database, http_port=args.port, log_name="bench-server") as odoo:
+        # ------------------------------------------------------------ setup
+        product_ids = [odoo.create_product(sku) for sku in skus]
+        locations, tills, pos_channel_ids = [], {}, []
+        for code in store_codes:
+            warehouse_id, location_id = odoo.create_store(code)
+            locations.append(location_id)
+            channel_id, key = odoo.create_channel(f"{run}-{code}", rate_limit=0)
+            pos_channel_ids.append(channel_id)
+            odoo.call(
+                "retail.sync.binding",
+                "create",
+                {
+                    "channel_id": channel_id,
+                    "kind": "store",
+                    "external_ref": code,
+                    "record_ref": f"stock.warehouse,{warehouse_id}",
+                },
+            )
+            tills[code] = ReferencePos(odoo.url, key)
+        quant_ids = odoo.call(
+            "stock.quant",
+            "create",
+            [
+                {"product_id": p, "location_id": loc, "inventory_quantity": args.units}
+                for p in product_ids
+                for loc in locations
+            ],
+            context={"inventory_mode": True},
+        )
+        odoo.call("stock.quant", "action_apply_inventory", quant_ids)
+        web_id, _key = odoo.create_channel(
+            f"{run}-WEB",
+            kind="ecommerce",
+            push_url=storefront.url,
+            feed_location_ids=[(6, 0, locations)],
+            safety_buffer=args.buffer,
+        )
+        action = odoo.call("retail.sync.channel", "action_rotate_push_secret", [web_id])
+        [wizard] = odoo.call(
+            "retail.sync.secret.wizard", "read", [action["res_id"]], ["secret"]
+        )
+        storefront.secret = wizard["secret"]
+        initial_on_hand = dict.fromkeys(skus, float(args.units * args.stores))
+        storefront.wait_for(lambda: len(storefront.latest) >= len(skus), 120, 0.5)
+        initial_view = {sku: storefront.available(sku) for sku in skus}
+
+        # ------------------------------------------------------------ load
+        stores = Stores(store_codes, skus, args.units, rng)
+        accepted, counters = (
+            [],
+            {"sent": 0, "rejected": 0, "sequence": defaultdict(int)},
+        )
+        start = time.time()
+        steady_end = run_load(
+            odoo.url,
+            tills,
+            stores,
+            args.steady_rate,
+            args.steady_seconds,
+            "steady",
+            accepted,
+            counters,
+        )
+        spike_end = run_load(
+            odoo.url,
+            tills,
+            stores,
+            args.spike_rate,
+            args.spike_seconds,
+            "spike",
+            accepted,
+            counters,
+        )
+        domain = [("channel_id", "in", pos_channel_ids)]
+
+        def pending():
+            return odoo.call(
+                "retail.sync.event", "search_count", [*domain, ("state", "!=", "done")]
+            )
+
+        odoo.wait_until(lambda: pending() == 0, timeout=600, interval=1)
+        drained_at = time.time()
+        done_rows = odoo.call(
+            "retail.sync.event",
+            "search_read",
+            [*domain, ("state", "=", "done")],
+            ["processed_at"],
+        )
+        not_done = pending()
+        # The last figures reach the storefront.
+        final_truth = {sku: initial_on_hand[sku] for sku in skus}
+        for _t, sku in stores.sales:
+            final_truth[sku] -= 1
+        storefront.wait_for(
+            lambda: all(
+                (f := storefront.latest.get(sku)) and f["on_hand"] == final_truth[sku]
+                for sku in skus
+            ),
+            60,
+            0.5,
+        )
+        settled = time.time()
+    storefront.stop()
+
+    # ------------------------------------------------------------ figures
+    processed = sorted(
+        datetime.datetime.fromisoformat(r["processed_at"])
+        .replace(tzinfo=datetime.UTC)
+        .timestamp()
+        for r in done_rows
+    )
+    spike_start = steady_end
+    in_spike = [t for t in processed if spike_start <= t <= spike_end]
+    applied_rate = len(in_spike) / (spike_end - spike_start) if in_spike else 0.0
+    peak = (
+        max(
+            (
+                bisect.bisect_right(processed, t + 10)
+                - bisect.bisect_left(processed, t)
+                for t in processed
+            ),
+            default=0,
+        )
+        / 10
+    )
+    latencies = sale_latencies(accepted, storefront, initial_on_hand)
+    web_orders, t = [], start
+    web_rng = random.Random(7)
+    while t < spike_end:
+        t += web_rng.expovariate(args.web_rate)
+        web_orders.append((t, web_rng.choices(skus, stores.weights)[0]))
+    figure_times = defaultdict(list)
+    for arrived, _h, body, _ok in storefront.received:
+        for figure in body["figures"]:
+            figure_times[figure["sku"]].append((arrived, figure["available"]))
+    for sku in figure_times:
+        figure_times[sku].sort()
+
+    def live_view(sku, at):
+        series = figure_times[sku]
+        index = bisect.bisect_right(series, (at, float("inf"))) - 1
+        return series[index][1] if index >= 0 else initial_view[sku] or 0.0
+
+    def baseline_view(sku, _at):
+        return initial_view[sku] or 0.0
+
+    initial_left = {sku: args.units * args.stores for sku in skus}
+    over_live, web_live = oversold(stores, live_view, web_orders, initial_left)
+    over_base, web_base = oversold(stores, baseline_view, web_orders, initial_left)
+    results = {
+        "sent": counters["sent"],
+        "accepted": len(accepted),
+        "rejected": counters["rejected"],
+        "not_done": not_done,
+        "lost": counters["sent"] - len(done_rows) - counters["rejected"],
+        "steady": latencies.get("steady", []),
+        "spike": latencies.get("spike", []),
+        "never": len(latencies.get("never", [])),
+        "applied_rate": applied_rate,
+        "peak_rate": peak,
+        "drain_after_spike": drained_at - spike_end,
+        "settled_after_spike": settled - spike_end,
+        "over_live": over_live,
+        "web_live": web_live,
+        "over_base": over_base,
+        "web_base": web_base,
+    }
+    table = render(results, args)
+    print(table)
+    if not args.no_record:
+        record("bench_stock", "Stock in seconds (`tests/bench/bench_stock.py`)", table)
+    return 0
+
+
+def render(r, args):
+    commit = git_commit()
+
+    def ms(values, q):
+        return f"{percentile(values, q) * 1000:.0f}" if values else "-"
+
+    lines = [
+        f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"commit {commit}, "
+        f"{os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, Odoo 4 HTTP workers + queue_job runner "
+        "(capacity 4), load client and reference storefront on the same machine. "
+        "Command: `make bench`.",
+        "",
+        f"{args.stores} stores, {args.skus} SKUs x {args.units} units per store, hot "
+        f"SKUs take most sales; tills flush every second; storefront buffer "
+        f"{args.buffer:g}; web orders {args.web_rate:g}/s.",
+        "",
+        "| Measure | Value |",
+        "|---|---|",
+        "| Sales sent / accepted / rejected "
+        f"| {r['sent']} / {r['accepted']} / {r['rejected']} |",
+        "| Sale accepted -> storefront figure, steady "
+        f"{args.steady_rate:g}/s: p50 / p95 / p99 ms "
+        f"| {ms(r['steady'], 0.5)} / {ms(r['steady'], 0.95)} "
+        f"/ {ms(r['steady'], 0.99)} |",
+        f"| Same, during the spike at {args.spike_rate:g}/s: p50 / p95 / p99 ms "
+        f"| {ms(r['spike'], 0.5)} / {ms(r['spike'], 0.95)} / {ms(r['spike'], 0.99)} |",
+        f"| Sales applied per second during the spike (peak 10 s) "
+        f"| {r['applied_rate']:.0f} ({r['peak_rate']:.0f}) |",
+        "| Spike backlog applied, after the spike ended "
+        f"| {r['drain_after_spike']:.1f} s |",
+        "| Every final figure at the storefront, after the spike "
+        f"| {r['settled_after_spike']:.1f} s |",
+        f"| Events not applied / lost | {r['not_done']} / {r['lost']} |",
+        "| Oversold web units, Retail Sync "
+        f"| {r['over_live']} of {r['web_live']} web units |",
+        f"| Oversold web units, baseline (store sales in 15-minute batches) "
+        f"| {r['over_base']} of {r['web_base']} web units |",
+        "",
+        "Targets: p95 <= 2 s at steady load; >= 200 sales/s applied; spike backlog "
+        "drained within 2 minutes of its end; zero lost events; oversold zero where "
+        "the baseline oversells.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
