@@ -1,5 +1,6 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import time
 
 from odoo.tests import TransactionCase, tagged
@@ -207,3 +208,53 @@ class TestAvailableToSell(TransactionCase):
         self.assertEqual(self.channel.circuit_state, "closed")
         self.assertGreater(len(self.storefront.received), sent)
         self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+
+    def test_click_and_collect_reservation_reaches_the_pickup_store_pos(self):
+        store_pos = ReferenceChannel().start()
+        self.addCleanup(store_pos.stop)
+        pos_channel = self.env["retail.sync.channel"].create(
+            {
+                "name": "ATS pickup store POS",
+                "code": "ATS-POS",
+                "kind": "pos",
+                "push_url": store_pos.url,
+                "feed_location_ids": [(6, 0, [self.store.lot_stock_id.id])],
+            }
+        )
+        store_pos.secret = pos_channel._rotate_push_secret()
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.store.lot_stock_id, 5
+        )
+        self.push()
+        self.assertEqual(store_pos.available("ATS-KETTLE"), 5.0)
+        self.env["retail.sync.binding"].create(
+            {
+                "channel_id": self.channel.id,
+                "kind": "store",
+                "external_ref": "ATS-STORE",
+                "record_ref": f"stock.warehouse,{self.store.id}",
+            }
+        )
+        event = {
+            "id": "cc-1",
+            "type": "ecom.order.created",
+            "schema_version": 1,
+            "occurred_at": "2026-11-27T10:00:00+01:00",
+            "data": {
+                "order_ref": "CC-1",
+                "fulfilment": {
+                    "mode": "click_and_collect",
+                    "pickup_store": "ATS-STORE",
+                },
+                "lines": [{"sku": "ATS-KETTLE", "quantity": 2, "unit_price": 30.0}],
+                "customer": {"email": "collect@example.com"},
+            },
+        }
+        Event = self.env["retail.sync.event"]
+        Event._ingest_request(self.channel, json.dumps(event).encode())
+        Event._drain_key(self.channel.id, "order:CC-1")
+        self.push()
+        self.assertEqual(store_pos.available("ATS-KETTLE"), 3.0)
+        self.assertEqual(
+            self.storefront.received, [], "the store does not feed the web"
+        )

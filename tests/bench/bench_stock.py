@@ -374,7 +374,8 @@ def render(r, args):
         f"commit {commit}, "
         f"{os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, Odoo 4 HTTP workers + queue_job runner "
-        "(capacity 4), load client and reference storefront on the same machine. "
+        "(stock drains one at a time, as configured by `make run`), load client and "
+        "reference storefront on the same machine. "
         "Command: `make bench`.",
         "",
         f"{args.stores} stores, {args.skus} SKUs x {args.units} units per store, hot "
