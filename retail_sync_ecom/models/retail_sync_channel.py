@@ -52,20 +52,21 @@ class RetailSyncChannel(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"feed_location_ids", "active", "push_url", "company_id"} & set(vals):
+        push_setup = {"push_url", "push_secret", "push_enabled"} & set(vals)
+        if push_setup or {"feed_location_ids", "active", "company_id"} & set(vals):
             self.env.registry.clear_cache()
-        if "feed_location_ids" in vals:
+        if "feed_location_ids" in vals or push_setup:
+            # A new feed, or an endpoint (re)enabled: resend every figure, since no
+            # change was recorded for a channel that could not receive it.
             self.filtered("feed_location_ids")._queue_full_stock()
-        elif {"push_url", "push_secret", "push_enabled"} & set(vals):
-            # What waited for the endpoint to be set up goes out now.
-            for channel in self.filtered("feed_location_ids"):
-                channel._enqueue_push()
         return result
 
     def _queue_full_stock(self):
         """Queue the figure of every product stocked at the feeding locations (a new
-        channel, a changed feed, or an operator's resync)."""
+        channel, a changed feed, an endpoint enabled, or an operator's resync)."""
         for channel in self:
+            if not channel._pushes_ready():
+                continue
             self.env.cr.execute(
                 SQL(
                     """
@@ -91,8 +92,15 @@ class RetailSyncChannel(models.Model):
     @tools.ormcache()
     def _ats_subscriptions(self):
         """[(channel id, frozenset of feeding location ids as str)] of the channels
-        that take available-to-sell pushes."""
-        channels = self.sudo().search([("feed_location_ids", "!=", False)])
+        that take available-to-sell pushes (set up and enabled: changes are not
+        recorded for the others, which get a full resync when enabled)."""
+        channels = self.sudo().search(
+            [
+                ("feed_location_ids", "!=", False),
+                ("push_url", "!=", False),
+                ("push_enabled", "=", True),
+            ]
+        )
         return [
             (c.id, frozenset(str(i) for i in c.feed_location_ids.ids)) for c in channels
         ]

@@ -258,3 +258,25 @@ class TestAvailableToSell(TransactionCase):
         self.assertEqual(
             self.storefront.received, [], "the store does not feed the web"
         )
+
+    def test_no_endpoint_records_nothing_and_enabling_resends_everything(self):
+        quiet = self.env["retail.sync.channel"].create(
+            {
+                "name": "ATS not yet connected",
+                "code": "ATS-QUIET",
+                "kind": "ecommerce",
+                "feed_location_ids": [(6, 0, [self.central.lot_stock_id.id])],
+            }
+        )
+        Pending = self.env["retail.sync.push.pending"]
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -4
+        )
+        self.env.cr.flush()
+        self.assertFalse(Pending.search([("channel_id", "=", quiet.id)]))
+        later = ReferenceChannel().start()
+        self.addCleanup(later.stop)
+        quiet.push_url = later.url
+        later.secret = quiet._rotate_push_secret()
+        self.push()
+        self.assertEqual(later.available("ATS-KETTLE"), 6.0)
