@@ -165,6 +165,14 @@ class UnknownContract(Exception):
         self.supported = supported
 
 
+def _contract_key(event):
+    event_type, version = event.get("type"), event.get("schema_version")
+    # bool is an int in Python, not in JSON Schema: True must not find version 1.
+    if isinstance(event_type, str) and type(version) is int:
+        return (event_type, version)
+    return None
+
+
 def check_event(event, contracts, envelope):
     """Validate one event.
 
@@ -173,6 +181,10 @@ def check_event(event, contracts, envelope):
     """
     if not isinstance(event, dict):
         return [Problem("", "an event must be a JSON object")]
+    # A known type and version: its full schema contains the envelope, one pass.
+    known = contracts.get(_contract_key(event))
+    if known is not None:
+        return _problems(validator_for(known), event)
     problems = _problems(validator_for(envelope), event)
     if problems:
         return problems

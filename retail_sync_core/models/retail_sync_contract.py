@@ -146,5 +146,8 @@ class RetailSyncContract(models.Model):
         return {(row["event_type"], row["version"]): row for row in rows}
 
     @api.model
+    @tools.ormcache()
     def _schemas(self):
+        """{(type, version): full event schema}, cached like the index (the same
+        schema objects, so compiled validators are reused)."""
         return {key: row["schema"] for key, row in self._contract_index().items()}

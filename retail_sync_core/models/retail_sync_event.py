@@ -250,7 +250,7 @@ class RetailSyncEvent(models.Model):
         index = contract_model._contract_index()
         schemas = contract_model._schemas()
         envelope = contracts.shared_envelope()
-        accepted = channel._accepted_contracts()
+        allowed = channel._accepted_contracts()
         now = fields.Datetime.now()
         results, rows = [], []
         for position, event in enumerate(events):
@@ -280,8 +280,8 @@ class RetailSyncEvent(models.Model):
                 )
                 continue
             contract = index[(event["type"], event["schema_version"])]
-            if accepted is not None and (
-                (event["type"], event["schema_version"]) not in accepted
+            if allowed is not None and (
+                (event["type"], event["schema_version"]) not in allowed
             ):
                 results.append(
                     _problem(
@@ -357,14 +357,11 @@ class RetailSyncEvent(models.Model):
                         "payload",
                         id=external_id,
                     )
-        accepted = self.browse(new_ids)
-        if accepted:
-            accepted._enqueue_processing()
+        if new_ids:
+            queued = self.browse(new_ids)._enqueue_processing()
             for result in results:
                 if result.get("status") == 202:
-                    result["state"] = (
-                        "queued" if self._processes_events() else "received"
-                    )
+                    result["state"] = "queued" if queued else "received"
         return results
 
     def _insert_rows(self, rows):
@@ -419,12 +416,9 @@ class RetailSyncEvent(models.Model):
         }
 
     def _enqueue_processing(self):
-        """Hand newly stored events to the processor. Core has none: they stay
-        received. retail_sync_queue overrides this to enqueue per-key drain jobs."""
-        return False
-
-    @api.model
-    def _processes_events(self):
+        """Hand newly stored events to the processor; True when they are queued.
+        Core has none: they stay received. retail_sync_queue overrides this to
+        enqueue their drain jobs."""
         return False
 
     # ------------------------------------------------------------------ applying

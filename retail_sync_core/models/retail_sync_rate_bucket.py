@@ -41,24 +41,19 @@ class RetailSyncRateBucket(models.Model):
                 # Read committed: wait for a concurrent take and read its result,
                 # instead of the serialization failure repeatable read would raise.
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            # One statement creates the bucket full, or locks and reads it.
             cr.execute(
                 SQL(
                     """
                     INSERT INTO retail_sync_rate_bucket (channel_id, tokens, updated_at)
-                    VALUES (%s, %s, %s) ON CONFLICT (channel_id) DO NOTHING
+                    VALUES (%s, %s, %s)
+                    ON CONFLICT (channel_id)
+                    DO UPDATE SET channel_id = EXCLUDED.channel_id
+                    RETURNING tokens, updated_at
                     """,
                     channel.id,
                     float(channel.rate_burst),
                     time.time(),
-                )
-            )
-            cr.execute(
-                SQL(
-                    """
-                    SELECT tokens, updated_at FROM retail_sync_rate_bucket
-                     WHERE channel_id = %s FOR UPDATE
-                    """,
-                    channel.id,
                 )
             )
             tokens, updated_at = cr.fetchone()

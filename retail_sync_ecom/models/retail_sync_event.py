@@ -24,14 +24,7 @@ class RetailSyncEvent(models.Model):
         data = self.payload["data"]
         channel = self.channel_id
         Binding = self.env["retail.sync.binding"].sudo()
-        existing = Binding.search(
-            [
-                ("channel_id", "=", channel.id),
-                ("kind", "=", "order"),
-                ("external_ref", "=", data["order_ref"]),
-            ],
-            limit=1,
-        )
+        existing = self._ecom_order_binding(data["order_ref"])
         if existing.record_ref:
             return {"sale_order": existing.record_ref.name, "already_created": True}
         fulfilment = data.get("fulfilment") or {}
@@ -86,18 +79,7 @@ class RetailSyncEvent(models.Model):
 
     def _handle_ecom_order_cancelled(self):
         data = self.payload["data"]
-        binding = (
-            self.env["retail.sync.binding"]
-            .sudo()
-            .search(
-                [
-                    ("channel_id", "=", self.channel_id.id),
-                    ("kind", "=", "order"),
-                    ("external_ref", "=", data["order_ref"]),
-                ],
-                limit=1,
-            )
-        )
+        binding = self._ecom_order_binding(data["order_ref"])
         if not binding.record_ref:
             # The creation may still be on its way (another key, a retry): wait.
             raise RetryableError(f"order {data['order_ref']} has not been received yet")
@@ -110,6 +92,21 @@ class RetailSyncEvent(models.Model):
             order._action_cancel()
         self._link(order)
         return {"sale_order": order.name, "state": order.state}
+
+    def _ecom_order_binding(self, order_ref):
+        """The binding of a web order of this event's channel (empty if none)."""
+        return (
+            self.env["retail.sync.binding"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "=", self.channel_id.id),
+                    ("kind", "=", "order"),
+                    ("external_ref", "=", order_ref),
+                ],
+                limit=1,
+            )
+        )
 
     def _ecom_pickup_warehouse(self, store_code):
         record = self.env["retail.sync.binding"]._resolve(

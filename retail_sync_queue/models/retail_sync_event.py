@@ -32,6 +32,8 @@ DOMAIN_DRAINED = ("inventory",)
 # Keys, and events, one such job takes: short transactions let pushes interleave.
 DOMAIN_KEYS = 100
 DOMAIN_EVENTS = 500
+# States of an event that a batch may take (not failed or dead: one by one).
+RUNNABLE = ("received", "queued", "blocked")
 # Decisions under which an event is applied now.
 APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
 # Priorities per domain: real-time domains first.
@@ -65,10 +67,12 @@ class RetailSyncEvent(models.Model):
     _inherit = "retail.sync.event"
 
     audit_ids = fields.One2many("retail.sync.event.audit", "event_id", "Audit trail")
-    job_uuids = fields.Char(
-        compute="_compute_job_ids", help="queue_job jobs that drain this event's key"
+    job_ids = fields.Many2many(
+        "queue.job",
+        compute="_compute_job_ids",
+        string="Jobs",
+        help="queue_job jobs that drained or will drain this event's key",
     )
-    job_ids = fields.Many2many("queue.job", compute="_compute_job_ids", string="Jobs")
 
     @api.depends("channel_id", "ordering_key")
     def _compute_job_ids(self):
@@ -81,20 +85,15 @@ class RetailSyncEvent(models.Model):
                 order="date_created desc",
             )
             event.job_ids = jobs
-            event.job_uuids = ",".join(jobs.mapped("uuid"))
 
     # ------------------------------------------------------------------ enqueueing
-    @api.model
-    def _processes_events(self):
-        return True
-
     def _enqueue_processing(self):
         """One drain job per ordering key of these events, in the same transaction
         as the events (enqueue is transactional: a free outbox)."""
         if not self:
             return True
         # Plain columns: reading the records would load their payloads too.
-        self.flush_model(["channel_id", "ordering_key", "domain"])
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -110,20 +109,10 @@ class RetailSyncEvent(models.Model):
         for channel_id, key, domain in self.env.cr.fetchall():
             if domain in DOMAIN_DRAINED:
                 batched.add(domain)
-                continue
-            self.env["retail.sync.job"]._enqueue_once(
-                self.env["retail.sync.event"],
-                "_drain_key",
-                self._drain_identity(channel_id, key),
-                f"root.retail_sync.{domain or 'system'}",
-                DOMAIN_PRIORITY.get(domain, 10),
-                f"Retail Sync: apply events of {key}",
-                args=(channel_id, key),
-                max_retries=DRAIN_MAX_RETRIES,
-            )
+            else:
+                self._enqueue_drain(channel_id, key, domain, once=True)
         for domain in sorted(batched):
             self._enqueue_domain_drain(domain)
-        self.flush_model()
         self.env.cr.execute(
             SQL(
                 "UPDATE retail_sync_event SET state = 'queued' "
@@ -139,20 +128,24 @@ class RetailSyncEvent(models.Model):
         return f"retail_sync.drain:{channel_id}:{ordering_key}"
 
     @api.model
-    def _enqueue_drain(self, channel_id, ordering_key, domain, eta=None, suffix=""):
-        """Enqueue the drain of one key. identity_key keeps one waiting job per key;
-        delayed retries use their own suffix so a new event is not held by them."""
-        return self.env["retail.sync.job"]._enqueue(
+    def _enqueue_drain(
+        self, channel_id, ordering_key, domain, eta=None, suffix="", once=False
+    ):
+        """Enqueue the drain of one key. ``once``: unless one already waits (new
+        events); delayed retries use their own suffix so a new event is not held by
+        them."""
+        job = (
             self.env["retail.sync.event"],
             "_drain_key",
             self._drain_identity(channel_id, ordering_key) + suffix,
             f"root.retail_sync.{domain or 'system'}",
             DOMAIN_PRIORITY.get(domain, 10),
             f"Retail Sync: apply events of {ordering_key}",
-            eta=eta,
-            args=(channel_id, ordering_key),
-            max_retries=DRAIN_MAX_RETRIES,
         )
+        options = {"args": (channel_id, ordering_key), "max_retries": DRAIN_MAX_RETRIES}
+        if once:
+            return self.env["retail.sync.job"]._enqueue_once(*job, **options)
+        return self.env["retail.sync.job"]._enqueue(*job, eta=eta, **options)
 
     # ------------------------------------------------------------------ draining
     @api.model
@@ -348,19 +341,11 @@ class RetailSyncEvent(models.Model):
         """The run of events, from the head, that one batch handler can apply at
         once: same type, each next in order. Empty when the type has no batch
         handler or the head needs the one-by-one path (failed, dead)."""
-        if self.event_type not in self._batch_handlers() or self.state not in (
-            "received",
-            "queued",
-            "blocked",
-        ):
+        if self.event_type not in self._batch_handlers():
             return []
         run, state, now = [], key_state._as_engine_state(), time.time()
-        for event in events:
-            if event.event_type != self.event_type or event.state not in (
-                "received",
-                "queued",
-                "blocked",
-            ):
+        for event in events:  # events[0] is self, the head
+            if event.event_type != self.event_type or event.state not in RUNNABLE:
                 break
             candidate = event._candidate()
             decision = ordering.decide(candidate, state, now, channel.gap_timeout)
@@ -396,13 +381,7 @@ class RetailSyncEvent(models.Model):
                     when=self.next_attempt_at,
                 )
             )
-            self._enqueue_drain(
-                channel.id,
-                self.ordering_key,
-                self.domain,
-                eta=self.next_attempt_at,
-                suffix=":retry",
-            )
+            self._enqueue_retry()
             return "stop"
         contract = self.contract_id
         candidate = self._candidate()
@@ -430,13 +409,7 @@ class RetailSyncEvent(models.Model):
             _raise_if_concurrency_error(exc)
             self._record_failure(exc, contract)
             if self.state == "failed":
-                self._enqueue_drain(
-                    channel.id,
-                    self.ordering_key,
-                    self.domain,
-                    eta=self.next_attempt_at,
-                    suffix=":retry",
-                )
+                self._enqueue_retry()
             self._block_followers(
                 self.env._("waiting behind event %s", self.external_id)
             )
@@ -444,6 +417,16 @@ class RetailSyncEvent(models.Model):
         self._record_success(result, decision)
         key_state._consume(self, candidate)
         return "applied"
+
+    def _enqueue_retry(self):
+        """Drain this failed event's key again when its next attempt is due."""
+        self._enqueue_drain(
+            self.channel_id.id,
+            self.ordering_key,
+            self.domain,
+            eta=self.next_attempt_at,
+            suffix=":retry",
+        )
 
     def _record_success(self, result, decision):
         self.env.cr.execute("SELECT nextval('retail_sync_event_applied_seq')")

@@ -1,7 +1,5 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import UTC
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -72,12 +70,7 @@ class RetailSyncKeyState(models.Model):
     def _consume(self, event, candidate=None):
         """Record that ``event`` (applied or skipped on purpose) used its place."""
         self.ensure_one()
-        candidate = candidate or ordering.Candidate(
-            sequence=event.payload.get("sequence"),
-            occurred_at=event.occurred_at.replace(tzinfo=UTC).timestamp(),
-            received_at=event.received_at.replace(tzinfo=UTC).timestamp(),
-            absolute_state=event.contract_id.absolute_state,
-        )
+        candidate = candidate or event._candidate()
         state = ordering.advance(self._as_engine_state(), candidate)
         self.write(
             {

@@ -61,7 +61,7 @@ class Stores:
         return None
 
 
-def run_load(odoo_url, tills, stores, rate, seconds, phase, accepted, counters):
+def run_load(tills, stores, rate, seconds, phase, accepted, counters):
     """Sell at ``rate`` sales/s for ``seconds``; each till flushes once a second."""
     buffers = defaultdict(list)
     lock = threading.Lock()
@@ -243,7 +243,6 @@ def main():
         )
         start = time.time()
         steady_end = run_load(
-            odoo.url,
             tills,
             stores,
             args.steady_rate,
@@ -253,7 +252,6 @@ def main():
             counters,
         )
         spike_end = run_load(
-            odoo.url,
             tills,
             stores,
             args.spike_rate,
