@@ -28,7 +28,7 @@ bench:
 	@bash setup/bench.sh
 
 readme:
-	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_pos \
+	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos \
 		retail_sync_ecom addons/retail_sync_demo
 
 stop:

@@ -15,6 +15,7 @@
     "depends": [
         "retail_sync_core",
         "retail_sync_queue",
+        "retail_sync_stock",
         "retail_sync_pos",
         "retail_sync_ecom",
     ],

@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_queue", "sale_stock"],
+    "depends": ["retail_sync_queue", "retail_sync_stock", "sale_stock"],
     "data": [
         "security/ir.model.access.csv",
         "data/retail_sync_contract_data.xml",

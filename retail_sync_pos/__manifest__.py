@@ -10,6 +10,6 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_queue", "stock"],
+    "depends": ["retail_sync_queue", "retail_sync_stock"],
     "data": ["data/retail_sync_contract_data.xml"],
 }

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 bash "$RS_ROOT/setup/install.sh"
 cd "$RS_ROOT"
-ADDONS="retail_sync_core retail_sync_queue retail_sync_pos retail_sync_ecom addons/retail_sync_demo"
+ADDONS="retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos retail_sync_ecom addons/retail_sync_demo"
 rs_say "ruff"
 "$RS_VENV/bin/ruff" check .
 "$RS_VENV/bin/ruff" format --check .

@@ -24,8 +24,9 @@ if grep -E " (ERROR|CRITICAL) " "$INSTALL_LOG"; then
 fi
 installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_module
     WHERE state = 'installed' AND name IN ('retail_sync', 'retail_sync_core',
-    'retail_sync_queue', 'retail_sync_pos', 'retail_sync_ecom', 'retail_sync_demo')")"
-[ "$installed" = 6 ] || rs_die "only $installed of the 6 Retail Sync modules installed"
+    'retail_sync_queue', 'retail_sync_stock', 'retail_sync_pos', 'retail_sync_ecom',
+    'retail_sync_demo')")"
+[ "$installed" = 7 ] || rs_die "only $installed of the 7 Retail Sync modules installed"
 
 # The live tests (tests/live) run a real server, with workers and the queue_job
 # runner, on a copy of the freshly installed database.

@@ -1,3 +1,7 @@
+# Mixins first: the models below inherit them.
+from . import retail_sync_cached_mixin
+
+# isort: split
 from . import (
     ir_http,
     retail_sync_binding,

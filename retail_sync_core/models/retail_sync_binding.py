@@ -1,6 +1,8 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models, tools
 
 from ..engine.errors import MissingBindingError
 
@@ -21,6 +23,7 @@ class RetailSyncBinding(models.Model):
     """One external reference of a channel mapped to one Odoo record."""
 
     _name = "retail.sync.binding"
+    _inherit = ["retail.sync.cached.mixin"]
     _description = "Retail Sync Binding"
     _order = "channel_id, kind, external_ref"
     _rec_name = "external_ref"
@@ -66,22 +69,40 @@ class RetailSyncBinding(models.Model):
             binding.res_id = ref.id if ref else False
 
     @api.model
+    @tools.ormcache("channel_id", "kind", "external_ref")
+    def _bound_target(self, channel_id, kind, external_ref):
+        """(model, id) bound to a channel's reference, or None: every store and
+        product line of a batch asks, bindings seldom change."""
+        binding = self.sudo().search(
+            [
+                ("channel_id", "=", channel_id),
+                ("kind", "=", kind),
+                ("external_ref", "=", external_ref),
+            ],
+            limit=1,
+        )
+        return (binding.res_model, binding.res_id) if binding.res_model else None
+
+    def _target(self):
+        """The bound record, from the stored model and id: reading ``record_ref``
+        validates it against every model's name, too slow for the hot path."""
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id)
+
+    @api.model
     def _resolve(self, channel, kind, external_ref, fallback=None):
         """The Odoo record bound to ``external_ref``; raise MissingBindingError if none.
 
         ``fallback`` (a callable returning a record or an empty recordset) lets an
         addon match without an explicit binding, such as a product by its SKU.
         """
-        binding = self.sudo().search(
-            [
-                ("channel_id", "=", channel.id),
-                ("kind", "=", kind),
-                ("external_ref", "=", str(external_ref)),
-            ],
-            limit=1,
-        )
-        if binding and binding.record_ref:
-            return binding.record_ref
+        bound = self._bound_target(channel.id, kind, str(external_ref))
+        if bound and bound[0] in self.env:
+            target = self.env[bound[0]].browse(bound[1]).exists()
+            if target:
+                return target
         record = fallback() if fallback else None
         if record:
             return record
@@ -116,3 +137,53 @@ class RetailSyncBinding(models.Model):
         if cache is not None:
             cache[key] = product
         return product
+
+    @api.model
+    def _prefetch_products(self, channel, lines, cache):
+        """Resolve the products of many lines at once into ``cache``, the dict
+        `_resolve_product` reads: one query for bindings, one per kind of reference.
+        What stays unresolved (unknown, ambiguous) is left to `_resolve_product`,
+        which names the binding to add."""
+        wanted = {}
+        for line in lines:
+            sku, barcode = line.get("sku"), line.get("barcode")
+            reference = sku or barcode
+            if reference and ("product", channel.id, reference) not in cache:
+                wanted[reference] = "default_code" if sku else "barcode"
+        if not wanted:
+            return
+        bindings = self.sudo().search(
+            [
+                ("channel_id", "=", channel.id),
+                ("kind", "=", "product"),
+                ("external_ref", "in", list(wanted)),
+            ]
+        )
+        for binding in bindings:
+            target = binding._target()
+            if target and target.exists():
+                cache[("product", channel.id, binding.external_ref)] = target
+                wanted.pop(binding.external_ref, None)
+        Product = self.env["product.product"].sudo()
+        for field in ("default_code", "barcode"):
+            references = [ref for ref, kind in wanted.items() if kind == field]
+            if not references:
+                continue
+            matches = defaultdict(lambda: Product)
+            for product in Product.search_fetch(
+                [
+                    (field, "in", references),
+                    ("company_id", "in", [False, channel.company_id.id]),
+                ],
+                [field],
+            ):
+                matches[product[field]] |= product
+            found = Product.browse(
+                [p.id for ps in matches.values() if len(ps) == 1 for p in ps]
+            )
+            for reference, products in matches.items():
+                if len(products) == 1:
+                    # One prefetch set: their fields are then read in one query.
+                    cache[("product", channel.id, reference)] = products.with_prefetch(
+                        found._prefetch_ids
+                    )

@@ -27,6 +27,7 @@ class RetailSyncContract(models.Model):
     install and update) so channels can reference them and operators can read them."""
 
     _name = "retail.sync.contract"
+    _inherit = ["retail.sync.cached.mixin"]
     _description = "Retail Sync Event Contract"
     _order = "event_type, version"
     _rec_names_search = ["event_type", "name"]
@@ -105,22 +106,6 @@ class RetailSyncContract(models.Model):
             else:
                 self.create(values)
         return True
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     @tools.ormcache()

@@ -11,10 +11,11 @@ from odoo.addons.retail_sync_core.engine.errors import PermanentError
 class RetailSyncEvent(models.Model):
     """Store POS events change the store's stock as soon as they are applied.
 
-    Sales and refunds of one register are applied in batches: the drain hands a run
-    of consecutive events to one call, which moves each product's summed quantity in
-    a single stock move, so a promotion spike costs a few moves, not one per receipt.
-    Revenue documents are not built here (see docs/stock.md)."""
+    Sales and refunds are applied in batches: the drain hands the runs of many
+    registers to one call, which applies their quantities to on-hand in one
+    statement; the stock moves that document them are built by the settlement tier.
+    Adjustments and counts, rare, are validated stock moves at once. Revenue
+    documents are not built here (see docs/stock.md)."""
 
     _inherit = "retail.sync.event"
 
@@ -50,70 +51,66 @@ class RetailSyncEvent(models.Model):
         return self._pos_move_lines(outgoing=False)
 
     def _pos_move_lines(self, outgoing):
-        """Move the lines of these receipts out of (or back into) their stores.
-
-        One done stock move per product and store for the whole set of events."""
+        """Move the lines of these receipts out of (or back into) their stores, on
+        hand at once; their stock moves come in the settlement tier (see
+        retail.sync.stock.movement)."""
         cache = {}
-        totals = defaultdict(float)
-        receipts = defaultdict(list)
-        touched = defaultdict(set)
+        specs = []
         results = {}
+        Binding = self.env["retail.sync.binding"]
+        for channel in self.channel_id:
+            Binding._prefetch_products(
+                channel,
+                [
+                    line
+                    for event in self.filtered(lambda e, c=channel: e.channel_id == c)
+                    for line in event.payload["data"]["lines"]
+                ],
+                cache,
+            )
         for event in self:
             data = event.payload["data"]
             store = event._pos_store_location(data["store"], cache)
             customers = self._pos_customer_location(store, cache)
-            moved, ignored = 0, []
+            name = self._pos_move_name(outgoing, store)
+            quantities = defaultdict(float)
+            ignored = []
             for line in data["lines"]:
                 product = event._pos_product(line, cache)
-                if not outgoing and line.get("restock") is False:
+                if not product.is_storable or (
+                    not outgoing and line.get("restock") is False
+                ):
                     ignored.append(product.default_code or product.display_name)
                     continue
-                if not product.is_storable:
-                    ignored.append(product.default_code or product.display_name)
-                    continue
-                key = (product, store, customers)
-                totals[key] += line["quantity"]
-                receipts[key].append(data["receipt_number"])
-                touched[event.id].add(key)
-                moved += 1
-            results[event.id] = {
-                "store": store.display_name,
-                "lines_moved": moved,
-                "lines_without_stock_effect": ignored,
-            }
-        moves = self._pos_done_moves(
-            [
+                quantities[product] += line["quantity"]
+            specs.extend(
                 {
+                    "event": event,
                     "product": product,
                     "quantity": quantity,
                     "source": store if outgoing else customers,
                     "destination": customers if outgoing else store,
-                    "name": self._pos_move_name(outgoing, store, receipts[key]),
+                    "name": name,
+                    "reference": data["receipt_number"],
                 }
-                for key, quantity in totals.items()
-                for product, store, customers in [key]
-            ]
-        )
-        move_by_key = {
-            (m.product_id, m.location_id, m.location_dest_id)
-            if outgoing
-            else (m.product_id, m.location_dest_id, m.location_id): m
-            for m in moves
-        }
-        links = []
-        for event in self:
-            for key in touched[event.id]:
-                move = move_by_key[key]
-                links.append((event, move))
-                results[event.id].setdefault("moves", []).append(move.id)
-        self._link_many(links)
+                for product, quantity in quantities.items()
+            )
+            results[event.id] = {
+                "store": store.display_name,
+                "lines_moved": len(data["lines"]) - len(ignored),
+                "lines_without_stock_effect": ignored,
+            }
+        movements = self.env["retail.sync.stock.movement"]._apply(specs)
+        for movement in movements:
+            results[movement.event_id.id].setdefault("stock_changes", []).append(
+                movement.id
+            )
         return results
 
     @api.model
-    def _pos_move_name(self, outgoing, store, receipts):
+    def _pos_move_name(self, outgoing, store):
         kind = self.env._("POS sales") if outgoing else self.env._("POS refunds")
-        shown = ", ".join(receipts[:5]) + (" ..." if len(receipts) > 5 else "")
-        return f"{kind} {store.warehouse_id.code or store.name}: {shown}"
+        return f"{kind} {store.warehouse_id.code or store.name}"
 
     # ------------------------------------------------------------ stock changes
     def _handle_pos_stock_adjusted(self):

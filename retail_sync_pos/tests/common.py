@@ -10,6 +10,7 @@ class StoreMixin(DrainMixin):
     def setUpClass(cls):
         super().setUpClass()
         cls.Event = cls.env["retail.sync.event"]
+        cls.Movement = cls.env["retail.sync.stock.movement"]
         cls.store = cls.env["stock.warehouse"].create(
             {"name": "Test store", "code": "TST"}
         )
@@ -45,6 +46,12 @@ class StoreMixin(DrainMixin):
                 "record_ref": f"{record._name},{record.id}",
             }
         )
+
+    def settle(self):
+        """Run the settlement tier; return the stock moves it validated."""
+        before = self.env["stock.move"].search([]).ids
+        self.Movement._settle()
+        return self.env["stock.move"].search([("id", "not in", before)])
 
     def on_hand(self, product, location=None):
         return product.with_context(location=(location or self.shelf).id).qty_available

@@ -19,9 +19,22 @@ class TestPosStock(StoreMixin, TransactionCase):
         self.assertEqual(event.state, "done", event.error_message)
         self.assertEqual(self.on_hand(self.shirt), 18)
         self.assertEqual(self.on_hand(self.socks), 9)
-        moves = self.env["stock.move"].browse(event.result["moves"])
+        changes = self.Movement.browse(event.result["stock_changes"])
+        self.assertEqual(changes.mapped("state"), ["pending", "pending"])
+        self.assertFalse(event.link_ids, "stock moves come with the settlement")
+        moves = self.settle()
         self.assertEqual(set(moves.mapped("state")), {"done"})
-        self.assertEqual(set(event.link_ids.mapped("res_model")), {"stock.move"})
+        self.assertEqual(
+            sorted(moves.mapped(lambda m: (m.product_id.default_code, m.quantity))),
+            [("T-SHIRT", 2), ("T-SOCKS", 1)],
+        )
+        self.assertEqual(set(changes.mapped("state")), {"settled"})
+        self.assertEqual(event.link_ids.mapped("res_id"), moves.ids)
+        # The moves document what already left on hand: nothing moves twice.
+        self.assertEqual(self.on_hand(self.shirt), 18)
+        self.assertEqual(self.on_hand(self.socks), 9)
+        customers = changes[0].location_dest_id
+        self.assertEqual(self.on_hand(self.shirt, customers), 2)
 
     def test_barcode_lines_and_lines_without_stock(self):
         sale = self.sale("s2", 1, [("T-SHIRT", 1)])
@@ -72,10 +85,9 @@ class TestPosStock(StoreMixin, TransactionCase):
         self.assertEqual(set(events.mapped("state")), {"done"})
         self.assertEqual(self.on_hand(self.shirt), 20 - 30)
         self.assertEqual(self.on_hand(self.socks), 10 - 60)
-        moves = self.env["stock.move"].browse(
-            {m for e in events for m in e.result["moves"]}
-        )
+        moves = self.settle()
         self.assertEqual(len(moves), 2, "one move per product for the whole batch")
+        self.assertEqual(self.on_hand(self.shirt), 20 - 30)
         orders = events.sorted("sequence").mapped("applied_order")
         self.assertEqual(orders, sorted(orders))
 
@@ -189,10 +201,9 @@ class TestPosStock(StoreMixin, TransactionCase):
         events = self.Event.search([("channel_id", "=", self.channel.id)])
         self.assertEqual(set(events.mapped("state")), {"done"})
         self.assertEqual(self.on_hand(self.shirt), 20 - 12)
-        moves = self.env["stock.move"].browse(
-            {m for e in events for m in e.result["moves"]}
-        )
+        moves = self.settle()
         self.assertEqual(len(moves), 1, "one move for the three registers")
+        self.assertEqual(moves.quantity, 12)
         for register in range(3):
             orders = [self.event(f"r{register}-{n}").applied_order for n in range(1, 5)]
             self.assertEqual(orders, sorted(orders))

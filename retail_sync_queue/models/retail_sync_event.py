@@ -309,9 +309,13 @@ class RetailSyncEvent(models.Model):
             )
             return 0
         for key_state, run in runs:
-            for event, candidate, decision in run:
-                event._record_success(results.get(event.id, {}), decision)
-                key_state._consume(event, candidate)
+            key_state._consume_run([(event, candidate) for event, candidate, _d in run])
+        self._record_successes(
+            [
+                (event, results.get(event.id, {}), decision)
+                for event, _c, decision in flat
+            ]
+        )
         return len(flat)
 
     @api.model
@@ -448,6 +452,50 @@ class RetailSyncEvent(models.Model):
                 "next_attempt_at": False,
             }
         )
+
+    @api.model
+    def _record_successes(self, applied):
+        """What `_record_success` does, for the (event, result, decision) triples
+        of a batch in one statement: a spike applies hundreds per second."""
+        if not applied:
+            return
+        events = self.browse([event.id for event, _r, _d in applied])
+        events.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval('retail_sync_event_applied_seq')"
+                " FROM generate_series(1, %s)",
+                len(applied),
+            )
+        )
+        orders = sorted(row[0] for row in self.env.cr.fetchall())
+        processed = datetime.now(UTC).replace(tzinfo=None)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE retail_sync_event e
+                   SET state = 'done', attempts = e.attempts + 1,
+                       processed_at = %s,
+                       latency_ms = floor(
+                           extract(epoch FROM %s - e.received_at) * 1000),
+                       result = d.result, applied_order = d.applied_order,
+                       state_reason = d.reason, error_message = NULL,
+                       error_traceback = NULL, next_attempt_at = NULL,
+                       write_uid = %s, write_date = now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::jsonb[], %s::int[], %s::varchar[])
+                       AS d(id, result, applied_order, reason)
+                 WHERE e.id = d.id
+                """,
+                processed,
+                processed,
+                self.env.uid,
+                events.ids,
+                [json.dumps(result) for _e, result, _d in applied],
+                orders,
+                [decision.reason or None for _e, _r, decision in applied],
+            )
+        )
+        events.invalidate_recordset()
 
     def _record_failure(self, exc, contract):
         attempts = self.attempts + 1

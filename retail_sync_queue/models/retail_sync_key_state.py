@@ -69,13 +69,19 @@ class RetailSyncKeyState(models.Model):
 
     def _consume(self, event, candidate=None):
         """Record that ``event`` (applied or skipped on purpose) used its place."""
+        self._consume_run([(event, candidate or event._candidate())])
+
+    def _consume_run(self, run):
+        """Record that the (event, candidate) pairs of ``run``, in order, used their
+        places: one write for the whole run."""
         self.ensure_one()
-        candidate = candidate or event._candidate()
-        state = ordering.advance(self._as_engine_state(), candidate)
+        state = self._as_engine_state()
+        for _event, candidate in run:
+            state = ordering.advance(state, candidate)
         self.write(
             {
                 "last_sequence": state.last_sequence or 0,
                 "last_occurred_at": state.last_occurred_at or 0.0,
-                "last_event_id": event.id,
+                "last_event_id": run[-1][0].id,
             }
         )

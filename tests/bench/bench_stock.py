@@ -289,6 +289,15 @@ def main():
             0.5,
         )
         settled = time.time()
+        # The settlement tier: stock moves for every store stock change of the run.
+        to_settle = odoo.call(
+            "retail.sync.stock.movement", "search_count", [("state", "=", "pending")]
+        )
+        moves_before = odoo.call("stock.move", "search_count", [])
+        settle_start = time.time()
+        odoo.call("retail.sync.stock.movement", "action_settle_now")
+        settle_seconds = time.time() - settle_start
+        settle_moves = odoo.call("stock.move", "search_count", []) - moves_before
     storefront.stop()
 
     # ------------------------------------------------------------ figures
@@ -353,6 +362,9 @@ def main():
         "web_live": web_live,
         "over_base": over_base,
         "web_base": web_base,
+        "to_settle": to_settle,
+        "settle_moves": settle_moves,
+        "settle_seconds": settle_seconds,
     }
     table = render(results, args)
     print(table)
@@ -397,6 +409,9 @@ def render(r, args):
         "| Every final figure at the storefront, after the spike "
         f"| {r['settled_after_spike']:.1f} s |",
         f"| Events not applied / lost | {r['not_done']} / {r['lost']} |",
+        "| Settlement tier after the run: store stock changes -> validated stock "
+        f"moves, time | {r['to_settle']} -> {r['settle_moves']}, "
+        f"{r['settle_seconds']:.1f} s |",
         "| Oversold web units, Retail Sync "
         f"| {r['over_live']} of {r['web_live']} web units |",
         f"| Oversold web units, baseline (store sales in 15-minute batches) "

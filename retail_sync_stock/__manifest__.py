@@ -1,0 +1,19 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Retail Sync Stock",
+    "summary": "Store stock on hand at once, its stock moves in a batch tier",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/retail-sync/retail-sync",
+    "author": "Retail Sync",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "depends": ["retail_sync_core", "stock"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/retail_sync_stock_movement_views.xml",
+    ],
+}

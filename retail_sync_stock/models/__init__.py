@@ -1,0 +1,1 @@
+from . import retail_sync_stock_movement, stock_move, stock_move_line, stock_quant

@@ -1,0 +1,1 @@
+from . import test_stock_fast_path
