@@ -1,5 +1,8 @@
+# The retention mixin first: models inheriting it are built after it, in import order.
+from . import retail_sync_payload_retention  # isort: skip
 from . import (
     ir_http,
+    res_config_settings,
     retail_sync_binding,
     retail_sync_channel,
     retail_sync_channel_domain,
