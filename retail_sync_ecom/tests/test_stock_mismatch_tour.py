@@ -11,7 +11,11 @@ class TestStockMismatchTour(HttpCase):
             {"name": "Tour mismatch", "code": "TMM"}
         )
         kettle = self.env["product.product"].create(
-            {"name": "Tour kettle", "default_code": "TOUR-MM-KETTLE", "is_storable": True}
+            {
+                "name": "Tour kettle",
+                "default_code": "TOUR-MM-KETTLE",
+                "is_storable": True,
+            }
         )
         self.env["stock.quant"]._update_available_quantity(
             kettle, warehouse.lot_stock_id, 7
@@ -45,7 +49,11 @@ class TestStockMismatchTour(HttpCase):
         )
         Mismatch = self.env["retail.sync.stock.mismatch"]
         Mismatch._check_stock(channel)
-        self.start_tour("/odoo", "retail_sync_stock_mismatch_tour", login="admin")
+        self.start_tour(
+            "/odoo/action-retail_sync_core.retail_sync_event_action",
+            "retail_sync_stock_mismatch_tour",
+            login="admin",
+        )
         mismatch = Mismatch.search([("channel_id", "=", channel.id)])
         self.assertEqual(mismatch.state, "corrected")
         self.assertEqual(mismatch.corrected_by_id, self.env.ref("base.user_admin"))

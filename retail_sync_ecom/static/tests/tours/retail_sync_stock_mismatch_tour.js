@@ -2,17 +2,12 @@
 // A manager opens Stock mismatches, compares now, and pushes Odoo's figure for a row.
 import {registry} from "@web/core/registry";
 
+const INBOUND_EVENTS = "/odoo/action-retail_sync_core.retail_sync_event_action";
+
 registry.category("web_tour.tours").add("retail_sync_stock_mismatch_tour", {
-    url: "/odoo",
+    // Starts inside the Retail Sync app (its inbound events), then takes the menu.
+    url: INBOUND_EVENTS,
     steps: () => [
-        {
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            trigger: ".o_app[data-menu-xmlid='retail_sync_core.retail_sync_root_menu']",
-            run: "click",
-        },
         {
             trigger:
                 ".o_menu_sections [data-menu-xmlid='retail_sync_ecom.retail_sync_stock_mismatch_menu']",
