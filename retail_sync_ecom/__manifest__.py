@@ -13,7 +13,16 @@
     "depends": ["retail_sync_queue", "retail_sync_stock", "sale_stock"],
     "data": [
         "security/ir.model.access.csv",
+        "security/retail_sync_ecom_rules.xml",
         "data/retail_sync_contract_data.xml",
+        "data/ir_cron_data.xml",
         "views/retail_sync_channel_views.xml",
+        "views/retail_sync_stock_mismatch_views.xml",
+        "views/retail_sync_ecom_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "retail_sync_ecom/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,9 +1,10 @@
-# Mixins first: the models below inherit them.
-from . import retail_sync_cached_mixin
+# Mixins first: the models inheriting them are built after them, in import order.
+from . import retail_sync_cached_mixin, retail_sync_payload_retention
 
 # isort: split
 from . import (
     ir_http,
+    res_config_settings,
     retail_sync_binding,
     retail_sync_channel,
     retail_sync_channel_domain,

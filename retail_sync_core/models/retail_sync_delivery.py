@@ -25,7 +25,11 @@ class RetailSyncDelivery(models.Model):
 
     _name = "retail.sync.delivery"
     _description = "Retail Sync Outbound Delivery"
+    _inherit = ["retail.sync.payload.retention"]
     _order = "id desc"
+    # Retention: delivered or dead pushes lose their payload once old.
+    _purge_columns = ("payload",)
+    _purge_states = ("delivered", "dead")
 
     channel_id = fields.Many2one(
         "retail.sync.channel", required=True, index=True, ondelete="cascade"

@@ -81,9 +81,14 @@ class RetailSyncEvent(models.Model):
 
     _name = "retail.sync.event"
     _description = "Retail Sync Inbound Event"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "retail.sync.payload.retention"]
     _order = "received_at desc, id desc"
     _rec_name = "external_id"
+    # Retention: applied or skipped events lose these once old (dead letters wait
+    # for a manager's replay or skip, and keep theirs).
+    _purge_columns = ("payload", "original_payload", "result", "error_traceback")
+    _purge_states = ("done", "skipped")
+    _purge_age_column = "received_at"
 
     channel_id = fields.Many2one(
         "retail.sync.channel", required=True, index=True, ondelete="restrict"
@@ -151,6 +156,7 @@ class RetailSyncEvent(models.Model):
                 event.original_payload_display = _pretty(event.sudo().original_payload)
 
     def init(self):
+        result = super().init()
         self.env.cr.execute(
             "CREATE SEQUENCE IF NOT EXISTS retail_sync_event_applied_seq"
         )
@@ -164,6 +170,7 @@ class RetailSyncEvent(models.Model):
                              'dead')
             """
         )
+        return result
 
     # ------------------------------------------------------------------ ingestion
     @api.model

@@ -4,6 +4,7 @@ import itertools
 import json
 
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 _ids = itertools.count(1)
 
@@ -62,3 +63,25 @@ class ChannelMixin:
             all_headers["Authorization"] = f"Bearer {key}"
         all_headers.update(headers or {})
         return self.url_open("/retail_sync/v1/events", data=data, headers=all_headers)
+
+
+def backdate(records, days, columns=("create_date", "write_date")):
+    """Move timestamp columns of ``records`` ``days`` into the past (retention)."""
+    records.flush_recordset()
+    assignments = SQL(", ").join(
+        SQL(
+            "%s = (now() at time zone 'UTC') - %s * interval '1 day'",
+            SQL.identifier(column),
+            days,
+        )
+        for column in columns
+    )
+    records.env.cr.execute(
+        SQL(
+            "UPDATE %s SET %s WHERE id = ANY(%s)",
+            SQL.identifier(records._table),
+            assignments,
+            records.ids,
+        )
+    )
+    records.invalidate_recordset()

@@ -55,9 +55,9 @@ class RetailSyncChannel(models.Model):
         push_setup = {"push_url", "push_secret", "push_enabled"} & set(vals)
         if push_setup or {"feed_location_ids", "active", "company_id"} & set(vals):
             self.env.registry.clear_cache()
-        if "feed_location_ids" in vals or push_setup:
-            # A new feed, or an endpoint (re)enabled: resend every figure, since no
-            # change was recorded for a channel that could not receive it.
+        if {"feed_location_ids", "safety_buffer"} & set(vals) or push_setup:
+            # A new feed or buffer changes every figure; an endpoint (re)enabled
+            # missed every change: resend them all.
             self.filtered("feed_location_ids")._queue_full_stock()
         return result
 
@@ -72,17 +72,30 @@ class RetailSyncChannel(models.Model):
                     """
                     INSERT INTO retail_sync_push_pending (channel_id, product_id,
                                                           create_date)
-                    SELECT DISTINCT %s, q.product_id, now() at time zone 'UTC'
-                      FROM stock_quant q
-                      JOIN stock_location l ON l.id = q.location_id
-                     WHERE l.id = ANY(%s) OR l.parent_path ~ %s
+                    SELECT %s, stocked.product_id, now() at time zone 'UTC'
+                      FROM (%s) stocked
                     """,
                     channel.id,
-                    channel.feed_location_ids.ids,
-                    "(^|/)(" + "|".join(map(str, channel.feed_location_ids.ids)) + ")/",
+                    channel._stocked_products_query(),
                 )
             )
             channel._enqueue_push()
+
+    def _stocked_products_query(self):
+        """SQL selecting the products stocked at this channel's feeding locations
+        and their children: the ones it should have a figure for."""
+        self.ensure_one()
+        feeds = self.feed_location_ids.ids
+        return SQL(
+            """
+            SELECT DISTINCT q.product_id
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE l.id = ANY(%s) OR l.parent_path ~ %s
+            """,
+            feeds,
+            "(^|/)(" + "|".join(map(str, feeds)) + ")/",
+        )
 
     def action_push_all_stock(self):
         self._check_manager()
@@ -228,6 +241,8 @@ class RetailSyncChannel(models.Model):
         else:
             delivery = Delivery.create(dict(values, channel_id=channel.id, topic=TOPIC))
         outcome = delivery._send()
+        if outcome == "delivered":
+            self.env["retail.sync.stock.ack"]._record(delivery)
         if outcome in ("delivered", "dead") and pending:
             cr.execute(
                 SQL(
@@ -242,6 +257,21 @@ class RetailSyncChannel(models.Model):
         elif outcome == "delivered" and last_id:
             channel._enqueue_push()
         return outcome
+
+    def _ats_in_flight(self):
+        """Ids of the products whose figure is on its way to this channel: a change
+        not pushed yet, or a push being retried (its pending rows stay until the
+        channel acknowledges it or refuses it for good)."""
+        self.ensure_one()
+        self.env["retail.sync.push.pending"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT product_id FROM retail_sync_push_pending"
+                " WHERE channel_id = %s",
+                self.id,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _enqueue_push_later(self, when, suffix):
         return self.env["retail.sync.job"]._enqueue(

@@ -51,6 +51,15 @@ class RetailSyncPushPending(models.Model):
                     rows.add((channel_id, product_id))
         if not rows:
             return
+        self._queue(rows)
+        self.env.flush_all()
+
+    @api.model
+    def _queue(self, rows):
+        """Insert (channel id, product id) rows and enqueue each channel's push job,
+        in the current transaction: the push job computes the figures fresh."""
+        if not rows:
+            return
         values = SQL(", ").join(
             SQL("(%s, %s, now() at time zone 'UTC')", channel_id, product_id)
             for channel_id, product_id in sorted(rows)
@@ -65,4 +74,3 @@ class RetailSyncPushPending(models.Model):
         channels = self.env["retail.sync.channel"].browse(sorted({c for c, _p in rows}))
         for channel in channels:
             channel._enqueue_push()
-        self.env.flush_all()

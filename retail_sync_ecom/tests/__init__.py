@@ -1,1 +1,6 @@
-from . import test_available_to_sell, test_web_orders
+from . import (
+    test_available_to_sell,
+    test_stock_mismatch,
+    test_stock_mismatch_tour,
+    test_web_orders,
+)

@@ -16,6 +16,9 @@ from odoo.tools import SQL
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_sync_core.engine import backoff, contracts, masking, ordering
 from odoo.addons.retail_sync_core.models.retail_sync_event import PENDING_STATES
+from odoo.addons.retail_sync_core.models.retail_sync_payload_retention import (
+    PURGE_BATCH,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -619,6 +622,7 @@ class RetailSyncEvent(models.Model):
 
         Returns the events actually requeued."""
         self._check_manager()
+        self._check_payload_kept()
         requeued = self.browse()
         for event in self.sudo():
             if event.state == "done" and not force:
@@ -708,8 +712,28 @@ class RetailSyncEvent(models.Model):
         event._requeue()  # audited above as edit_replay
         return True
 
+    @api.model
+    def _purge_payloads(self, cutoff, limit=PURGE_BATCH):
+        """The audit trail's copies of a purged payload go with it."""
+        purged, more = super()._purge_payloads(cutoff, limit)
+        if purged:
+            self.env["retail.sync.event.audit"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE retail_sync_event_audit SET payload_before = NULL,"
+                    " payload_after = NULL WHERE event_id = ANY(%s)"
+                    " AND (payload_before IS NOT NULL OR payload_after IS NOT NULL)",
+                    purged,
+                )
+            )
+            self.env["retail.sync.event.audit"].invalidate_model(
+                ["payload_before", "payload_after"]
+            )
+        return purged, more
+
     # Buttons
     def action_replay(self):
+        self._check_payload_kept()
         return self._open_action_wizard("replay")
 
     def action_skip(self):
