@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "security/retail_sync_core_rules.xml",
         "data/retail_sync_contract_data.xml",
+        "views/retail_sync_channel_test_views.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_event_views.xml",
         "views/retail_sync_binding_views.xml",
@@ -27,6 +28,9 @@
         "views/retail_sync_core_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "retail_sync_core/static/src/js/*",
+        ],
         "web.assets_tests": [
             "retail_sync_core/static/tests/tours/*.js",
         ],
