@@ -83,6 +83,8 @@ class RetailSyncChannelTest(models.Model):
         run = self.create(
             {"channel_id": channel.id, "external_id": f"ping-{uuid.uuid4().hex[:16]}"}
         )
+        # The thread reads from the database, not from this transaction's cache.
+        self.env.flush_all()
         thread = threading.Thread(
             target=_run_in_background,
             args=(self.env.cr.dbname, run.id, self._endpoint_url()),

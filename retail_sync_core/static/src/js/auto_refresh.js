@@ -1,6 +1,7 @@
 /** @odoo-module **/
-// Reloads the record of a form while a background task it shows is running (a
-// channel's test event), so the result appears without a click.
+// Reloads the record of a form while it waits on background work (a channel's test
+// event running, an event queued for the job runner), so the outcome appears
+// without a click.
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 import {Component, onMounted, onWillUnmount} from "@odoo/owl";
@@ -10,8 +11,9 @@ export class RetailSyncAutoRefresh extends Component {
     static props = {
         ...standardWidgetProps,
         field: {type: String},
-        value: {type: String},
+        values: {type: Array},
         interval: {type: Number},
+        label: {type: String},
     };
 
     setup() {
@@ -22,9 +24,13 @@ export class RetailSyncAutoRefresh extends Component {
         onWillUnmount(() => clearInterval(timer));
     }
 
+    get waiting() {
+        return this.props.values.includes(this.props.record.data[this.props.field]);
+    }
+
     async reload() {
         const record = this.props.record;
-        if (record.data[this.props.field] === this.props.value && !record.dirty) {
+        if (this.waiting && record.resId && !record.dirty) {
             await record.load();
         }
     }
@@ -34,7 +40,8 @@ registry.category("view_widgets").add("retail_sync_auto_refresh", {
     component: RetailSyncAutoRefresh,
     extractProps: ({attrs}) => ({
         field: attrs.field || "state",
-        value: attrs.value || "running",
-        interval: parseInt(attrs.interval || "500", 10),
+        values: (attrs.values || "running").split(","),
+        interval: parseInt(attrs.interval || "1000", 10),
+        label: attrs.label || "",
     }),
 });
