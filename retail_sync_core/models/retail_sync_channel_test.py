@@ -59,7 +59,7 @@ class RetailSyncChannelTest(models.Model):
         default="running",
     )
     external_id = fields.Char("Event id", required=True, readonly=True)
-    event_id = fields.Many2one("retail.sync.event", "Event", ondelete="set null")
+    event_id = fields.Many2one("retail.sync.event", ondelete="set null")
     accepted_ms = fields.Integer(
         "Accepted (ms)", help="From sending the event to the endpoint's 202"
     )
@@ -252,7 +252,7 @@ def _run_in_background(dbname, run_id, url):
             env = api.Environment(cr, SUPERUSER_ID, {})
             run = env["retail.sync.channel.test"].browse(run_id).exists()
             result = method(run, *args) if run else None
-            cr.commit()
+            # Leaving the block commits this step.
             return run.exists() and result
 
     try:

@@ -155,7 +155,6 @@ class BackgroundJobRunner:
             try:
                 with self.registry.cursor() as cr:
                     perform_pending_jobs(api.Environment(cr, SUPERUSER_ID, {}))
-                    cr.commit()
             except Exception as exc:  # reported by the test, the loop goes on
                 _logger.exception("job failed in the background runner")
                 self.errors.append(exc)

@@ -1,34 +1,13 @@
 /** @odoo-module **/
 // A manager creates a channel and sends it a test event, then reads the round trip.
 import {registry} from "@web/core/registry";
+import {openConfiguration, openRetailSyncApp} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 registry.category("web_tour.tours").add("retail_sync_channel_test_event_tour", {
     url: "/odoo",
     steps: () => [
-        {
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            trigger: ".o_app[data-menu-xmlid='retail_sync_core.retail_sync_root_menu']",
-            run: "click",
-        },
-        {
-            // The app's first page is loaded (whichever it is).
-            trigger: ".o_menu_brand:contains('Retail Sync')",
-        },
-        {
-            trigger: ".o_action_manager .o_control_panel",
-        },
-        {
-            trigger: ".o_menu_sections button:contains('Configuration')",
-            run: "click",
-        },
-        {
-            trigger:
-                ".dropdown-item[data-menu-xmlid='retail_sync_core.retail_sync_channel_menu']",
-            run: "click",
-        },
+        ...openRetailSyncApp(),
+        ...openConfiguration("retail_sync_channel_menu"),
         {
             trigger: ".o_list_view .o_list_button_add",
             run: "click",

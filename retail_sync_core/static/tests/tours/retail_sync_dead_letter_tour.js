@@ -2,25 +2,12 @@
 // An operator finds a sale that died on an unmapped SKU among the dead letters, maps
 // the SKU, replays the sale and sees it applied.
 import {registry} from "@web/core/registry";
+import {openConfiguration, openRetailSyncApp} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
     url: "/odoo",
     steps: () => [
-        {
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            trigger: ".o_app[data-menu-xmlid='retail_sync_core.retail_sync_root_menu']",
-            run: "click",
-        },
-        {
-            // The app's first page is loaded (whichever it is).
-            trigger: ".o_menu_brand:contains('Retail Sync')",
-        },
-        {
-            trigger: ".o_action_manager .o_control_panel",
-        },
+        ...openRetailSyncApp(),
         {
             trigger:
                 ".o_menu_sections [data-menu-xmlid='retail_sync_core.retail_sync_event_dead_menu']",
@@ -55,15 +42,7 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
             trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains('Dead')",
         },
         // Map the SKU to the Odoo product.
-        {
-            trigger: ".o_menu_sections button:contains('Configuration')",
-            run: "click",
-        },
-        {
-            trigger:
-                ".dropdown-item[data-menu-xmlid='retail_sync_core.retail_sync_binding_menu']",
-            run: "click",
-        },
+        ...openConfiguration("retail_sync_binding_menu"),
         {
             trigger: ".o_list_view .o_list_button_add",
             run: "click",
