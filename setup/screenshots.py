@@ -256,7 +256,7 @@ class Browser:
         time.sleep(1.5)
         shot = self.command("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
-        print(f"saved {path.relative_to(ROOT)}")
+        print(f"saved {path}")
 
     def close(self):
         try:

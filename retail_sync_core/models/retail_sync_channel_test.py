@@ -24,6 +24,8 @@ POLL_INTERVAL = 0.1
 # Lifetime of the API key a test event is sent with (deleted right after).
 KEY_LIFETIME = timedelta(minutes=2)
 PING_TOPIC = "system.ping"
+# A run still "running" after this long was interrupted.
+STALE_AFTER = timedelta(minutes=5)
 
 # Runs still going in this process (tests wait for them).
 _running_threads = {}
@@ -80,6 +82,17 @@ class RetailSyncChannelTest(models.Model):
     @api.model
     def _start(self, channel):
         """Create a run for ``channel`` and start it in the background."""
+        # A run whose thread died with its server process (a restart) stays
+        # "running": close it, so it does not spin for ever.
+        self.search(
+            [
+                ("channel_id", "=", channel.id),
+                ("state", "=", "running"),
+                ("create_date", "<", fields.Datetime.now() - STALE_AFTER),
+            ]
+        ).write(
+            {"state": "failed", "message": self.env._("Interrupted (server restart).")}
+        )
         run = self.create(
             {"channel_id": channel.id, "external_id": f"ping-{uuid.uuid4().hex[:16]}"}
         )
@@ -247,13 +260,13 @@ def _run_in_background(dbname, run_id, url):
     registry = Registry(dbname)
     threading.current_thread().dbname = dbname
 
-    def with_run(method, *args):
+    def with_run(method):
+        """``method(run)`` in a transaction of its own (committed when the block
+        ends); None while the run is not visible (not committed yet)."""
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             run = env["retail.sync.channel.test"].browse(run_id).exists()
-            result = method(run, *args) if run else None
-            # Leaving the block commits this step.
-            return run.exists() and result
+            return method(run) if run else None
 
     try:
         values = {}

@@ -98,9 +98,20 @@ class TestChannelTestEvent(HttpCase):
     def test_without_push_endpoint_only_the_inbound_path_is_tested(self):
         channel = self.make_channel("PING-2")
         key = channel._generate_api_key()
+        # A run left "running" by a server restart is closed by the next one.
+        stale = self.env["retail.sync.channel.test"].create(
+            {"channel_id": channel.id, "external_id": "ping-stale"}
+        )
+        self.env.cr.execute(
+            "UPDATE retail_sync_channel_test"
+            " SET create_date = now() - interval '1 hour' WHERE id = %s",
+            [stale.id],
+        )
         run = self.send_test_event(channel)
         self.assertEqual(run.state, "done", run.message)
         self.assertFalse(run.push_outcome)
+        self.assertEqual(stale.state, "failed")
+        self.assertEqual(channel.test_ids, run | stale)
         self.assertEqual(run.event_id.state, "done")
         self.assertFalse(self.storefront.received)
         # The channel's own API key still works and is still the only lasting one.

@@ -160,7 +160,7 @@ class RetailSyncEvent(models.Model):
                         label=label,
                         attempt=audit.attempt,
                     )
-                detail = " ".join(
+                detail = " · ".join(
                     part
                     for part in (
                         who,
