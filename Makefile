@@ -1,13 +1,14 @@
 # Retail Sync: `make run` (demo server) and `make test` (the whole suite) are all you need.
 SHELL := /bin/bash
 
-.PHONY: help setup run test lint readme bench stop clean
+.PHONY: help setup run test lint readme bench screenshots stop clean
 
 help:
 	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
 	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
 	@echo "make lint   ruff and pylint-odoo's mandatory checks"
 	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md)"
+	@echo "make screenshots  retake the README's screenshots (docs/img/) from the demo data"
 	@echo "make setup  only install what is missing (system packages, Odoo, venv, configs)"
 	@echo "make stop   stop the suite's private PostgreSQL"
 	@echo "make clean  remove .local/ (venv, databases, configs)"
@@ -26,6 +27,9 @@ lint:
 
 bench:
 	@bash setup/bench.sh
+
+screenshots:
+	@bash setup/screenshots.sh
 
 readme:
 	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos \

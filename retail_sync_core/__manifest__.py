@@ -19,6 +19,7 @@
         "security/retail_sync_core_rules.xml",
         "data/retail_sync_contract_data.xml",
         "data/ir_cron_data.xml",
+        "views/retail_sync_channel_test_views.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_event_views.xml",
         "views/retail_sync_binding_views.xml",
@@ -29,6 +30,9 @@
         "views/retail_sync_core_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "retail_sync_core/static/src/js/*",
+        ],
         "web.assets_tests": [
             "retail_sync_core/static/tests/tours/*.js",
         ],

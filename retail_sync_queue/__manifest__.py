@@ -12,6 +12,7 @@
     "installable": True,
     "depends": ["retail_sync_core", "queue_job"],
     "data": [
+        "security/retail_sync_queue_groups.xml",
         "security/ir.model.access.csv",
         "data/queue_job_channel_data.xml",
         "data/ir_cron_data.xml",

@@ -23,6 +23,8 @@ RS_ODOO_GIT="${RS_ODOO_GIT:-https://github.com/odoo/odoo.git}"
 RS_PG_PORT="${RS_PG_PORT:-55432}"
 RS_DB_USER="${RS_DB_USER:-retail_sync}"
 RS_HTTP_PORT="${RS_HTTP_PORT:-8069}"
+# Websocket (gevent) port of `make run`: next to the HTTP port, 8072 by default.
+RS_GEVENT_PORT="${RS_GEVENT_PORT:-$((RS_HTTP_PORT + 3))}"
 RS_TEST_HTTP_PORT="${RS_TEST_HTTP_PORT:-8169}"
 RS_DEMO_DB="${RS_DEMO_DB:-retail_sync_demo}"
 RS_TEST_DB="${RS_TEST_DB:-retail_sync_test}"
@@ -66,4 +68,26 @@ rs_pg_start() {
 # Stop PostgreSQL if this script started it (for an EXIT trap).
 rs_pg_stop_if_started() {
     [ -z "${RS_PG_STARTED_HERE:-}" ] || bash "$RS_ROOT/setup/postgres.sh" stop || true
+}
+
+# Create the demo database, or update it to the checkout's code (make run, make
+# screenshots). Needs PostgreSQL started.
+rs_prepare_demo_db() {
+    local modules="retail_sync,retail_sync_demo" step
+    if rs_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RS_DEMO_DB'" \
+        | grep -q 1; then
+        rs_say "updating the demo database $RS_DEMO_DB"
+        # -u updates a module and those depending on it: every addon depends on the
+        # core. New dependencies of an updated module are installed along the way.
+        step=(-u "retail_sync_core,$modules")
+    else
+        rs_say "creating the demo database $RS_DEMO_DB (about two minutes)"
+        step=(-i "$modules" --without-demo=all)
+    fi
+    rs_odoo -d "$RS_DEMO_DB" "${step[@]}" --stop-after-init --workers=0 \
+        --logfile="$RS_LOG/demo-db.log" \
+        || rs_die "Odoo could not install the suite: see $RS_LOG/demo-db.log"
+    if grep -E " (ERROR|CRITICAL) " "$RS_LOG/demo-db.log"; then
+        rs_die "errors while installing the suite: see $RS_LOG/demo-db.log"
+    fi
 }

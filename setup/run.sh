@@ -27,22 +27,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-modules="retail_sync,retail_sync_demo"
-if rs_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RS_DEMO_DB'" \
-    | grep -q 1; then
-    rs_say "updating the demo database $RS_DEMO_DB"
-    # -u updates a module and those depending on it: every addon depends on the core.
-    # New dependencies of an updated module are installed along the way.
-    step=(-u "retail_sync_core,$modules")
-else
-    rs_say "creating the demo database $RS_DEMO_DB (about two minutes)"
-    step=(-i "$modules" --without-demo=all)
-fi
-rs_odoo -d "$RS_DEMO_DB" "${step[@]}" --stop-after-init --workers=0 \
-    --logfile="$RS_LOG/demo-db.log" \
-    || rs_die "Odoo could not install the suite: see $RS_LOG/demo-db.log"
-grep -E " (ERROR|CRITICAL) " "$RS_LOG/demo-db.log" \
-    && rs_die "errors while installing the suite: see $RS_LOG/demo-db.log"
+rs_prepare_demo_db
 
 rs_odoo -d "$RS_DEMO_DB" --http-port="$RS_HTTP_PORT" &
 odoo_pid=$!

@@ -1,5 +1,9 @@
 # Mixins first: the models inheriting them are built after them, in import order.
-from . import retail_sync_cached_mixin, retail_sync_payload_retention
+from . import (
+    retail_sync_cached_mixin,
+    retail_sync_manager_mixin,
+    retail_sync_payload_retention,
+)
 
 # isort: split
 from . import (
@@ -8,6 +12,7 @@ from . import (
     retail_sync_binding,
     retail_sync_channel,
     retail_sync_channel_domain,
+    retail_sync_channel_test,
     retail_sync_contract,
     retail_sync_delivery,
     retail_sync_event,

@@ -5,7 +5,6 @@ import secrets
 import time
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 from ..engine import circuit
 
@@ -25,7 +24,7 @@ class RetailSyncChannel(models.Model):
 
     _name = "retail.sync.channel"
     _description = "Retail Sync Channel"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "retail.sync.manager.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -101,6 +100,20 @@ class RetailSyncChannel(models.Model):
         "wait). 'Starts anywhere': the first event of a key applies at once.",
     )
     domain_ids = fields.One2many("retail.sync.channel.domain", "channel_id", "Domains")
+    api_key_count = fields.Integer(
+        "API keys",
+        compute="_compute_api_key_count",
+        help="Lasting API keys of the integration user: after a rotation, revoke the "
+        "old one once the channel uses the new one.",
+    )
+    events_url = fields.Char(
+        "Events endpoint",
+        compute="_compute_events_url",
+        help="Where the channel POSTs its events, with its API key.",
+    )
+    test_ids = fields.One2many(
+        "retail.sync.channel.test", "channel_id", "Test events", readonly=True
+    )
 
     # Outbound: where Odoo pushes to, and the state of that endpoint.
     push_url = fields.Char(
@@ -141,6 +154,27 @@ class RetailSyncChannel(models.Model):
             self, self.sudo().mapped("signing_secret"), strict=True
         ):
             channel.signature_required = bool(has_secret)
+
+    def _compute_api_key_count(self):
+        counts = dict(
+            self.env["res.users.apikeys"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "in", self.sudo().user_id.ids),
+                    ("expiration_date", "=", False),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        for channel in self:
+            channel.api_key_count = counts.get(channel.sudo().user_id, 0)
+
+    def _compute_events_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for channel in self:
+            channel.events_url = base.rstrip("/") + "/retail_sync/v1/events"
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -299,6 +333,43 @@ class RetailSyncChannel(models.Model):
                 "circuit_cooldown": 0.0,
             }
         )
+        for channel in self:
+            channel.message_post(body=self.env._("Pushes enabled, circuit closed."))
+
+    def action_revoke_old_api_keys(self):
+        """Finish a key rotation: keep only the newest lasting API key."""
+        self.ensure_one()
+        self._check_manager()
+        user = self.sudo().user_id
+        keys = (
+            self.env["res.users.apikeys"]
+            .sudo()
+            .search(
+                [("user_id", "=", user.id), ("expiration_date", "=", False)],
+                order="id desc",
+            )
+            if user
+            else self.env["res.users.apikeys"]
+        )
+        old = keys[1:]
+        if old:
+            old._remove()
+            self.message_post(body=self.env._("%s old API key(s) revoked.", len(old)))
+        return True
+
+    def action_send_test_event(self):
+        """Send system.ping through the whole path and show the round trip."""
+        self.ensure_one()
+        self._check_manager()
+        run = self.env["retail.sync.channel.test"]._start(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": run._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Test event"),
+        }
 
     def action_generate_api_key(self):
         key = self._generate_api_key()
@@ -322,7 +393,3 @@ class RetailSyncChannel(models.Model):
             "target": "new",
             "name": label,
         }
-
-    def _check_manager(self):
-        if not self.env.user.has_group("retail_sync_core.group_manager"):
-            raise UserError(self.env._("Only Retail Sync managers manage credentials."))

@@ -38,7 +38,8 @@ class RetailSyncDelivery(models.Model):
         related="channel_id.company_id", store=True, index=True
     )
     topic = fields.Char(required=True, index=True)
-    payload = fields.Json()
+    # What is pushed to a channel: managers only, like event payloads.
+    payload = fields.Json(groups="retail_sync_core.group_manager")
     item_count = fields.Integer("Items")
     state = fields.Selection(
         [
@@ -58,7 +59,11 @@ class RetailSyncDelivery(models.Model):
     response_status = fields.Integer()
     response_excerpt = fields.Char()
     error_message = fields.Text()
-    payload_display = fields.Text("Payload (JSON)", compute="_compute_payload_display")
+    payload_display = fields.Text(
+        "Payload (JSON)",
+        compute="_compute_payload_display",
+        groups="retail_sync_core.group_manager",
+    )
 
     def _compute_payload_display(self):
         for delivery in self:

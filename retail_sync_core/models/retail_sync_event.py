@@ -30,6 +30,13 @@ EVENT_STATES = [
 # States of an event that still has to be applied (or released) for its key to move on.
 PENDING_STATES = ("received", "queued", "processing", "failed", "blocked", "dead")
 
+MANAGER = "retail_sync_core.group_manager"
+# Events shown before and after an event of the same ordering key.
+KEY_NEIGHBOURS = 5
+# Sort key of an event without a sequence number: after every numbered one, as the
+# drain orders them (NULLS LAST).
+NO_SEQUENCE = 2**31 - 1
+
 # Columns written by the batched insert of the ingestion path.
 _INSERT_COLUMNS = (
     "channel_id",
@@ -81,7 +88,11 @@ class RetailSyncEvent(models.Model):
 
     _name = "retail.sync.event"
     _description = "Retail Sync Inbound Event"
-    _inherit = ["mail.thread", "retail.sync.payload.retention"]
+    _inherit = [
+        "mail.thread",
+        "retail.sync.payload.retention",
+        "retail.sync.manager.mixin",
+    ]
     _order = "received_at desc, id desc"
     _rec_name = "external_id"
     # Retention: applied or skipped events lose these once old (dead letters wait
@@ -105,9 +116,14 @@ class RetailSyncEvent(models.Model):
     received_at = fields.Datetime(
         required=True, default=fields.Datetime.now, index=True
     )
-    payload = fields.Json(help="The event as received, card-number-like digits masked")
+    # Payloads, results and errors may carry customer data: managers only. The system
+    # reads them as superuser (ingestion, drains); users see the event's metadata.
+    payload = fields.Json(
+        groups=MANAGER,
+        help="The event as received, card-number-like digits masked",
+    )
     original_payload = fields.Json(
-        groups="retail_sync_core.group_manager",
+        groups=MANAGER,
         help="The payload as first received, kept when a manager edits it",
     )
     payload_hash = fields.Char(help="SHA-256 of the event as sent (canonical JSON)")
@@ -116,8 +132,8 @@ class RetailSyncEvent(models.Model):
     )
     attempts = fields.Integer(default=0)
     next_attempt_at = fields.Datetime()
-    error_message = fields.Text()
-    error_traceback = fields.Text(groups="retail_sync_core.group_manager")
+    error_message = fields.Text(groups=MANAGER)
+    error_traceback = fields.Text(groups=MANAGER)
     state_reason = fields.Char(
         help="Why the event is skipped, blocked or flagged (gap, late arrival)"
     )
@@ -128,14 +144,31 @@ class RetailSyncEvent(models.Model):
     applied_order = fields.Integer(
         help="Global order in which events were applied (proof of per-key order)"
     )
-    result = fields.Json(help="What the handler reported")
+    result = fields.Json(groups=MANAGER, help="What the handler reported")
     link_ids = fields.One2many("retail.sync.event.link", "event_id", "Records produced")
-    payload_display = fields.Text("Payload (JSON)", compute="_compute_displays")
-    result_display = fields.Text("Result (JSON)", compute="_compute_displays")
+    payload_display = fields.Text(
+        "Payload (JSON)", compute="_compute_displays", groups=MANAGER
+    )
+    result_display = fields.Text(
+        "Result (JSON)", compute="_compute_displays", groups=MANAGER
+    )
     original_payload_display = fields.Text(
         "Original payload (JSON)",
         compute="_compute_displays",
-        groups="retail_sync_core.group_manager",
+        groups=MANAGER,
+    )
+
+    key_earlier_ids = fields.Many2many(
+        "retail.sync.event",
+        compute="_compute_key_neighbours",
+        string="Earlier events of the key",
+        help="The events just before this one in its ordering key, nearest first",
+    )
+    key_later_ids = fields.Many2many(
+        "retail.sync.event",
+        compute="_compute_key_neighbours",
+        string="Later events of the key",
+        help="The events just after this one in its ordering key",
     )
 
     _sql_constraints = [
@@ -146,19 +179,95 @@ class RetailSyncEvent(models.Model):
         ),
     ]
 
-    @api.depends("payload", "result")
+    @api.depends("payload", "result", "original_payload")
     def _compute_displays(self):
-        is_manager = self.env.user.has_group("retail_sync_core.group_manager")
         for event in self:
             event.payload_display = _pretty(event.payload)
             event.result_display = _pretty(event.result)
-            if is_manager:
-                event.original_payload_display = _pretty(event.sudo().original_payload)
+            event.original_payload_display = _pretty(event.original_payload)
+
+    def _compute_key_neighbours(self):
+        for event in self:
+            if not event.id:
+                event.key_earlier_ids = event.key_later_ids = False
+                continue
+            event.key_earlier_ids = self.browse(event._key_neighbour_ids(before=True))
+            event.key_later_ids = self.browse(event._key_neighbour_ids(before=False))
+
+    def _key_neighbour_ids(self, before, limit=KEY_NEIGHBOURS):
+        """Ids of the events next to this one in its key, in the order the drain
+        applies them (sequence, then occurrence), nearest first. One range scan of
+        retail_sync_event_key_order_idx, however long the key."""
+        self.ensure_one()
+        self.flush_model(["channel_id", "ordering_key", "sequence", "occurred_at"])
+        # The raw column: the ORM reads a missing sequence as 0.
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(sequence, %s) FROM retail_sync_event WHERE id = %s",
+                NO_SEQUENCE,
+                self.id,
+            )
+        )
+        [(sequence,)] = self.env.cr.fetchall()
+        self.env.cr.execute(self._key_neighbour_query(sequence, before, limit))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _key_neighbour_query(self, sequence, before, limit):
+        """The query behind _key_neighbour_ids (``sequence``: this event's raw
+        sequence, NO_SEQUENCE when it has none)."""
+        direction = SQL("DESC" if before else "ASC")
+        return SQL(
+            """
+            SELECT id FROM retail_sync_event
+             WHERE channel_id = %(channel)s AND ordering_key = %(key)s
+               AND (COALESCE(sequence, %(none)s), occurred_at, id)
+                   %(op)s (%(sequence)s, %(occurred)s, %(id)s)
+             ORDER BY COALESCE(sequence, %(none)s) %(dir)s, occurred_at %(dir)s,
+                      id %(dir)s
+             LIMIT %(limit)s
+            """,
+            channel=self.channel_id.id,
+            key=self.ordering_key,
+            none=NO_SEQUENCE,
+            op=SQL("<" if before else ">"),
+            sequence=sequence,
+            occurred=self.occurred_at,
+            id=self.id,
+            dir=direction,
+            limit=limit,
+        )
+
+    def action_open_key_events(self):
+        """Every event of this event's ordering key, in the order they apply."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Key %s", self.ordering_key),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [
+                ("channel_id", "=", self.channel_id.id),
+                ("ordering_key", "=", self.ordering_key),
+            ],
+            "context": {"search_default_group_key": 0},
+        }
 
     def init(self):
         result = super().init()
         self.env.cr.execute(
             "CREATE SEQUENCE IF NOT EXISTS retail_sync_event_applied_seq"
+        )
+        # The neighbours of an event in its key (event form), in drain order.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS retail_sync_event_key_order_idx
+                    ON retail_sync_event
+                       (channel_id, ordering_key, COALESCE(sequence, %s),
+                        occurred_at, id)
+                """,
+                NO_SEQUENCE,
+            )
         )
         # The drain of one key reads its pending events in order.
         self.env.cr.execute(

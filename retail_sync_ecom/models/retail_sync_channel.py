@@ -100,6 +100,10 @@ class RetailSyncChannel(models.Model):
     def action_push_all_stock(self):
         self._check_manager()
         self.filtered("feed_location_ids")._queue_full_stock()
+        for channel in self.filtered("feed_location_ids"):
+            channel.message_post(
+                body=self.env._("Every available-to-sell figure queued for a push.")
+            )
 
     @api.model
     @tools.ormcache()

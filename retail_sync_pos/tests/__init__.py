@@ -1,1 +1,1 @@
-from . import test_pos_stock
+from . import test_dead_letter_tour, test_pos_stock

@@ -7,9 +7,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
@@ -62,6 +63,40 @@ def _raise_if_concurrency_error(exc):
         ) from exc
 
 
+# Bootstrap colour of each kind of timeline entry.
+TIMELINE_COLOURS = {
+    "received": "secondary",
+    "failed": "warning",
+    "dead": "danger",
+    "done": "success",
+    "skip": "secondary",
+    "noop": "secondary",
+}
+
+
+def _timeline_markup(env, entries):
+    """An HTML list of (moment, kind, label, detail), escaped."""
+    items = Markup().join(
+        Markup(
+            '<li class="list-group-item d-flex gap-3">'
+            '<span class="text-muted text-nowrap font-monospace">{}</span>'
+            '<span class="badge text-bg-{} align-self-start">{}</span>'
+            '<span class="text-break">{}</span></li>'
+        ).format(
+            fields.Datetime.to_string(
+                fields.Datetime.context_timestamp(env.user, moment)
+            )
+            if moment
+            else "",
+            TIMELINE_COLOURS.get(kind, "primary"),
+            label,
+            detail,
+        )
+        for moment, kind, label, detail in entries
+    )
+    return Markup('<ul class="list-group o_retail_sync_timeline">{}</ul>').format(items)
+
+
 def _timestamp(value):
     return value.replace(tzinfo=UTC).timestamp() if value else None
 
@@ -70,6 +105,9 @@ class RetailSyncEvent(models.Model):
     _inherit = "retail.sync.event"
 
     audit_ids = fields.One2many("retail.sync.event.audit", "event_id", "Audit trail")
+    timeline_html = fields.Html(
+        "Timeline", compute="_compute_timeline_html", sanitize=False
+    )
     job_ids = fields.Many2many(
         "queue.job",
         compute="_compute_job_ids",
@@ -77,17 +115,77 @@ class RetailSyncEvent(models.Model):
         help="queue_job jobs that drained or will drain this event's key",
     )
 
-    @api.depends("channel_id", "ordering_key")
+    @api.depends("channel_id", "ordering_key", "domain", "received_at", "processed_at")
     def _compute_job_ids(self):
         Job = self.env["queue.job"].sudo()
         for event in self:
             identity = self._drain_identity(event.channel_id.id, event.ordering_key)
-            jobs = Job.search(
-                [("identity_key", "=like", identity + "%")],
-                limit=20,
-                order="date_created desc",
+            domain = [("identity_key", "=like", identity + "%")]
+            if event.domain in DOMAIN_DRAINED and event.received_at:
+                # Applied by a job for many keys at once: the domain's jobs created
+                # between the event's arrival and its application.
+                until = event.processed_at or fields.Datetime.now()
+                domain = [
+                    "|",
+                    *domain,
+                    "&",
+                    ("identity_key", "=like", f"retail_sync.domain:{event.domain}%"),
+                    "&",
+                    ("date_created", ">=", event.received_at - timedelta(seconds=5)),
+                    ("date_created", "<=", until + timedelta(seconds=5)),
+                ]
+            event.job_ids = Job.search(domain, limit=20, order="date_created desc")
+
+    @api.depends("received_at", "processed_at", "state", "state_reason", "audit_ids")
+    @api.depends_context("uid")
+    def _compute_timeline_html(self):
+        show_errors = self.env.user.has_group("retail_sync_core.group_manager")
+        labels = dict(self.env["retail.sync.event.audit"]._fields["action"].selection)
+        for event in self:
+            entries = [
+                (
+                    event.received_at,
+                    "received",
+                    self.env._("Received from %s", event.channel_id.display_name),
+                    "",
+                )
+            ]
+            for audit in event.audit_ids.sudo():
+                who = (
+                    self.env._("by %s", audit.user_id.name)
+                    if not audit.user_id._is_superuser()
+                    else ""
+                )
+                label = labels[audit.action]
+                if audit.attempt:
+                    label = self.env._(
+                        "%(label)s, attempt %(attempt)s",
+                        label=label,
+                        attempt=audit.attempt,
+                    )
+                detail = " · ".join(
+                    part
+                    for part in (
+                        who,
+                        audit.reason or "",
+                        audit.error_message if show_errors else "",
+                    )
+                    if part
+                )
+                entries.append((audit.create_date, audit.action, label, detail))
+            if event.state == "done" and event.processed_at:
+                entries.append(
+                    (
+                        event.processed_at,
+                        "done",
+                        self.env._("Applied"),
+                        self.env._("%s ms after it arrived", event.latency_ms),
+                    )
+                )
+            entries.sort(
+                key=lambda entry: (entry[0] or datetime.min, entry[1] == "done")
             )
-            event.job_ids = jobs
+            event.timeline_html = _timeline_markup(self.env, entries)
 
     # ------------------------------------------------------------------ enqueueing
     def _enqueue_processing(self):
@@ -524,7 +622,19 @@ class RetailSyncEvent(models.Model):
                 state="failed",
                 next_attempt_at=fields.Datetime.now() + timedelta(seconds=delay),
             )
+        state_before = self.state
         self.write(values)
+        # Failures are rare: each one is kept for the event's timeline.
+        self.env["retail.sync.event.audit"].sudo().create(
+            {
+                "event_id": self.id,
+                "user_id": self.env.uid,
+                "action": values["state"],
+                "attempt": attempts,
+                "error_message": values["error_message"],
+                "state_before": state_before,
+            }
+        )
         _logger.info(
             "Retail Sync event %s (%s) %s: %s",
             self.id,
@@ -596,12 +706,6 @@ class RetailSyncEvent(models.Model):
         return bool(self.env.cr.fetchone())
 
     # ------------------------------------------------------------ operator actions
-    def _check_manager(self):
-        if not self.env.user.has_group("retail_sync_core.group_manager"):
-            raise AccessError(
-                self.env._("Only Retail Sync managers may replay, skip or edit events.")
-            )
-
     def _audit(self, action, reason, **values):
         self.env["retail.sync.event.audit"].sudo().create(
             [
@@ -632,6 +736,11 @@ class RetailSyncEvent(models.Model):
                 )
                 continue
             if event.state in ("received", "queued", "processing"):
+                event.message_post(
+                    body=self.env._(
+                        "Replay ignored: the event is already waiting to be applied."
+                    )
+                )
                 continue
             event._audit("force_replay" if event.state == "done" else "replay", reason)
             event.message_post(body=self.env._("Replayed: %s", reason or "-"))
@@ -661,6 +770,11 @@ class RetailSyncEvent(models.Model):
             raise UserError(self.env._("Say why the event is skipped."))
         for event in self.sudo():
             if event.state in ("done", "skipped"):
+                event.message_post(
+                    body=self.env._(
+                        "Skip ignored: the event is already %s.", event.state
+                    )
+                )
                 continue
             event._audit("skip", reason)
             event.write(

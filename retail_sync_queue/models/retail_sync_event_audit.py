@@ -2,9 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+MANAGER = "retail_sync_core.group_manager"
+
 
 class RetailSyncEventAudit(models.Model):
-    """Who replayed, skipped or edited an event, when and why."""
+    """What happened to an event after it arrived: failed attempts, and who
+    replayed, skipped or edited it, when and why.
+
+    Successful applications are not rows (the event itself says when it was
+    applied): the drain's hot path stays one write per event."""
 
     _name = "retail.sync.event.audit"
     _description = "Retail Sync Event Audit Trail"
@@ -18,6 +24,8 @@ class RetailSyncEventAudit(models.Model):
     )
     action = fields.Selection(
         [
+            ("failed", "Attempt failed (will retry)"),
+            ("dead", "Attempt failed (dead)"),
             ("replay", "Replay"),
             ("force_replay", "Forced replay"),
             ("noop", "Replay refused (already done)"),
@@ -26,7 +34,9 @@ class RetailSyncEventAudit(models.Model):
         ],
         required=True,
     )
+    attempt = fields.Integer(help="Attempt number, for failed attempts")
     reason = fields.Char()
+    error_message = fields.Text(groups=MANAGER)
     state_before = fields.Char()
-    payload_before = fields.Json(groups="retail_sync_core.group_manager")
-    payload_after = fields.Json(groups="retail_sync_core.group_manager")
+    payload_before = fields.Json(groups=MANAGER)
+    payload_after = fields.Json(groups=MANAGER)

@@ -1,12 +1,18 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import logging
+import threading
 from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
 
 from odoo.addons.queue_job.job import Job
 from odoo.addons.retail_sync_core.engine import contracts
 from odoo.addons.retail_sync_core.engine.errors import PermanentError, RetryableError
 from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
+
+_logger = logging.getLogger(__name__)
 
 
 def scripted_handler(event):
@@ -120,3 +126,35 @@ def perform_pending_jobs(env):
             job.perform()
             job.set_done()
             job.store()
+
+
+class BackgroundJobRunner:
+    """Performs the waiting Retail Sync jobs in a thread, as the jobrunner would,
+    while the test thread is busy (a browser tour, a background test event).
+
+    Each round takes the test cursor the way a request does, so it never runs at the
+    same time as a request of the test server."""
+
+    def __init__(self, registry, interval=0.1):
+        self.registry = registry
+        self.interval = interval
+        self.errors = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            try:
+                with self.registry.cursor() as cr:
+                    perform_pending_jobs(api.Environment(cr, SUPERUSER_ID, {}))
+            except Exception as exc:  # reported by the test, the loop goes on
+                _logger.exception("job failed in the background runner")
+                self.errors.append(exc)

@@ -20,6 +20,11 @@ class TestOperatorActions(PipelineMixin, TransactionCase):
             cls.env, "rs_q_manager", "base.group_user,retail_sync_core.group_manager"
         )
 
+    @staticmethod
+    def operator_audit(events):
+        """The audit rows of operator actions (not the failed attempts)."""
+        return events.audit_ids.filtered(lambda a: a.action not in ("failed", "dead"))
+
     def dead_event(self, event_id="d1", key="D"):
         self.ingest(self.ping(event_id, key, 1, message="poison"))
         self.drain(key)
@@ -35,7 +40,7 @@ class TestOperatorActions(PipelineMixin, TransactionCase):
             event.with_user(self.operator)._skip("try")
         event.with_user(self.manager)._replay("handler fixed")
         self.assertEqual(event.state, "queued")
-        audit = event.audit_ids
+        audit = self.operator_audit(event)
         self.assertEqual(audit.user_id, self.manager)
         self.assertEqual(audit.action, "replay")
         self.assertEqual(audit.reason, "handler fixed")
@@ -85,28 +90,90 @@ class TestOperatorActions(PipelineMixin, TransactionCase):
         self.assertEqual(event.state, "done")
         self.assertEqual(event.result, {"handled": "fixed by hand"})
         self.assertEqual(event.original_payload["data"], {"message": "poison"})
-        audit = event.audit_ids
+        audit = self.operator_audit(event)
         self.assertEqual(audit.action, "edit_replay")
         self.assertEqual(audit.payload_before["data"], {"message": "poison"})
         self.assertEqual(audit.payload_after["data"], {"message": "fixed by hand"})
 
-    def test_bulk_replay_from_the_list_wizard(self):
-        first = self.dead_event("w1", "W1")
-        second = self.dead_event("w2", "W2")
-        events = (first | second).with_user(self.manager)
-        action = events.action_replay()
+    def run_list_action(self, xml_id, events, reason):
+        """Run a list view's server action (Action menu) on ``events`` as the
+        manager, then confirm the wizard it opens."""
+        server_action = self.env.ref(xml_id).with_user(self.manager)
+        action = server_action.with_context(
+            active_model=events._name, active_ids=events.ids, active_id=events[:1].id
+        ).run()
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
             .browse(action["res_id"])
         )
-        wizard.reason = "bulk after fix"
+        self.assertEqual(wizard.event_count, len(events))
+        wizard.reason = reason
         wizard.action_confirm()
-        self.assertEqual((first | second).mapped("state"), ["queued", "queued"])
-        self.assertEqual(len((first | second).audit_ids), 2)
-        self.assertTrue(
-            first.message_ids.filtered(lambda m: "bulk after fix" in (m.body or ""))
+
+    def test_bulk_replay_from_the_list(self):
+        events = self.dead_event("w1", "W1") | self.dead_event("w2", "W2")
+        self.run_list_action(
+            "retail_sync_queue.retail_sync_event_action_replay", events, "after fix"
         )
+        self.assertEqual(events.mapped("state"), ["queued", "queued"])
+        self.assertEqual(self.operator_audit(events).mapped("action"), ["replay"] * 2)
+        for event in events:
+            self.assertTrue(
+                event.message_ids.filtered(lambda m: "after fix" in (m.body or ""))
+            )
+
+    def test_bulk_skip_from_the_list(self):
+        events = self.dead_event("s1", "S1") | self.dead_event("s2", "S2")
+        self.ingest(self.ping("s3", "S3", 1))
+        self.drain("S3")
+        done = self.event("s3")
+        self.run_list_action(
+            "retail_sync_queue.retail_sync_event_action_skip",
+            events | done,
+            "entered by hand",
+        )
+        self.assertEqual(events.mapped("state"), ["skipped", "skipped"])
+        self.assertEqual(done.state, "done")
+        for event in events:
+            self.assertIn("entered by hand", event.message_ids[0].body)
+        self.assertIn("Skip ignored", done.message_ids[0].body)
+
+    def test_list_actions_are_for_managers_only(self):
+        def list_actions(user):
+            bindings = (
+                self.env["ir.actions.actions"]
+                .with_user(user)
+                .get_bindings("retail.sync.event")
+            )
+            return [action["id"] for action in bindings.get("action", [])]
+
+        for xml_id in (
+            "retail_sync_queue.retail_sync_event_action_replay",
+            "retail_sync_queue.retail_sync_event_action_skip",
+        ):
+            action_id = self.env.ref(xml_id).id
+            self.assertIn(action_id, list_actions(self.manager))
+            self.assertNotIn(action_id, list_actions(self.operator))
+
+    def test_failed_attempts_make_the_timeline(self):
+        event = self.dead_event("t1", "T")
+        failure = event.audit_ids
+        self.assertEqual(failure.action, "dead")
+        self.assertEqual(failure.attempt, 1)
+        self.assertEqual(failure.state_before, "queued")
+        self.assertIn("poison pill", failure.error_message)
+        event.with_user(self.manager)._replay("handler fixed")
+        manager_view = event.with_user(self.manager).timeline_html
+        self.assertIn("Received from Channel PIPE", manager_view)
+        self.assertIn("Attempt failed (dead), attempt 1", manager_view)
+        self.assertIn("poison pill", manager_view)
+        self.assertIn("by rs_q_manager", manager_view)
+        self.assertLess(manager_view.index("attempt 1"), manager_view.index("Replay"))
+        # Errors may carry customer data: the operator sees the steps, not them.
+        operator_view = event.with_user(self.operator).timeline_html
+        self.assertIn("Attempt failed (dead), attempt 1", operator_view)
+        self.assertNotIn("poison pill", operator_view)
 
     def test_integration_user_reads_only_its_own_channel(self):
         other, _key = self.make_channel("OTHER")

@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 # Movements one settlement run takes (one transaction; the cron goes on at once
@@ -22,6 +21,7 @@ class RetailSyncStockMovement(models.Model):
     documents and values the stock without moving it a second time."""
 
     _name = "retail.sync.stock.movement"
+    _inherit = ["retail.sync.manager.mixin"]
     _description = "Retail Sync: store stock change waiting for its stock move"
     _order = "id desc"
 
@@ -176,10 +176,7 @@ class RetailSyncStockMovement(models.Model):
     @api.model
     def action_settle_now(self):
         """Settle every pending movement now, without waiting for the cron."""
-        if not self.env.user.has_group("retail_sync_core.group_manager"):
-            raise AccessError(
-                self.env._("Only Retail Sync managers can settle store stock.")
-            )
+        self._check_manager()
         total = 0
         while True:
             settled, remaining = self._settle()

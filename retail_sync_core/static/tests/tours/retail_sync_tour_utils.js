@@ -1,0 +1,37 @@
+/** @odoo-module **/
+// Steps shared by the Retail Sync tours.
+
+/** Open the Retail Sync app from the apps menu and wait for its first page. */
+export function openRetailSyncApp() {
+    return [
+        {
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: ".o_app[data-menu-xmlid='retail_sync_core.retail_sync_root_menu']",
+            run: "click",
+        },
+        {
+            trigger: ".o_menu_brand:contains('Retail Sync')",
+        },
+        {
+            // The app's first page is loaded (whichever it is).
+            trigger: ".o_action_manager .o_control_panel",
+        },
+    ];
+}
+
+/** Open an entry of the Configuration menu. */
+export function openConfiguration(menuXmlid) {
+    return [
+        {
+            trigger: ".o_menu_sections button:contains('Configuration')",
+            run: "click",
+        },
+        {
+            trigger: `.dropdown-item[data-menu-xmlid='retail_sync_core.${menuXmlid}']`,
+            run: "click",
+        },
+    ];
+}
