@@ -12,4 +12,9 @@
     "installable": True,
     "depends": ["retail_sync_queue", "retail_sync_stock"],
     "data": ["data/retail_sync_contract_data.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "retail_sync_pos/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -59,7 +59,7 @@ class TestRetentionAndReplay(PipelineMixin, TransactionCase):
         event.with_user(self.manager)._edit_and_replay(edited, "typo in the store")
         self.drain("E")
         self.assertEqual(event.state, "done")
-        audit = event.audit_ids.sudo()
+        audit = event.audit_ids.sudo().filtered(lambda a: a.action == "edit_replay")
         self.assertTrue(audit.payload_before)
         backdate(event, 40, EVENT_TIMES)
         self.Event._cron_purge_payloads()

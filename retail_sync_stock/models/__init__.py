@@ -1,1 +1,7 @@
-from . import retail_sync_stock_movement, stock_move, stock_move_line, stock_quant
+from . import (
+    retail_sync_event,
+    retail_sync_stock_movement,
+    stock_move,
+    stock_move_line,
+    stock_quant,
+)

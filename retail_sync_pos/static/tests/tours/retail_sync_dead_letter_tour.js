@@ -116,8 +116,10 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
             trigger: ".o_form_view .o_notebook a:contains('Records produced')",
             run: "click",
         },
+        // On hand changed at once; its stock move comes with the settlement.
         {
-            trigger: ".o_form_view .o_field_widget[name=link_ids] .o_data_row:contains('stock.move')",
+            trigger:
+                ".o_form_view .o_field_widget[name=stock_movement_ids] .o_data_row:contains('ODOO-MUG')",
         },
     ],
 });
