@@ -1,1 +1,7 @@
-from . import test_channel, test_event_endpoint, test_menu_tour
+from . import (
+    test_alert,
+    test_channel,
+    test_event_endpoint,
+    test_menu_tour,
+    test_overview,
+)

@@ -389,7 +389,13 @@ class RetailSyncEvent(models.Model):
             candidate, key_state._as_engine_state(), time.time(), channel.gap_timeout
         )
         if decision.action == ordering.SKIP_STALE:
-            self.write({"state": "skipped", "state_reason": decision.reason})
+            self.write(
+                {
+                    "state": "skipped",
+                    "state_reason": decision.reason,
+                    "last_attempt_at": now,
+                }
+            )
             return "skipped"
         if decision.action == ordering.WAIT_GAP:
             self.write({"state": "blocked", "state_reason": decision.reason})
@@ -437,6 +443,7 @@ class RetailSyncEvent(models.Model):
                 "state": "done",
                 "attempts": self.attempts + 1,
                 "processed_at": processed,
+                "last_attempt_at": processed,
                 "latency_ms": int(
                     (processed - self.received_at).total_seconds() * 1000
                 ),
@@ -451,7 +458,11 @@ class RetailSyncEvent(models.Model):
 
     def _record_failure(self, exc, contract):
         attempts = self.attempts + 1
-        values = dict(self._error_values(exc), attempts=attempts)
+        values = dict(
+            self._error_values(exc),
+            attempts=attempts,
+            last_attempt_at=fields.Datetime.now(),
+        )
         kind = self._classify_error(exc)
         if kind == "permanent":
             values.update(state="dead", next_attempt_at=False)

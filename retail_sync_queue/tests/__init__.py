@@ -1,1 +1,1 @@
-from . import test_operator_actions, test_processing
+from . import test_operator_actions, test_processing, test_statistics

@@ -1,30 +1,13 @@
 /** @odoo-module **/
 // Opens the Retail Sync app from the apps menu and finds the channel created by the test.
 import {registry} from "@web/core/registry";
+import {openRetailSyncApp, openRetailSyncMenu} from "./retail_sync_tour_steps";
 
 registry.category("web_tour.tours").add("retail_sync_menu_tour", {
     url: "/odoo",
     steps: () => [
-        {
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            trigger: ".o_app[data-menu-xmlid='retail_sync_core.retail_sync_root_menu']",
-            run: "click",
-        },
-        {
-            trigger: ".o_menu_brand:contains('Retail Sync')",
-        },
-        {
-            trigger: ".o_menu_sections button:contains('Configuration')",
-            run: "click",
-        },
-        {
-            trigger:
-                ".dropdown-item[data-menu-xmlid='retail_sync_core.retail_sync_channel_menu']",
-            run: "click",
-        },
+        ...openRetailSyncApp(),
+        ...openRetailSyncMenu("Configuration", "retail_sync_channel_menu"),
         {
             trigger: ".o_list_view .o_data_row td:contains('Tour Test Store')",
             run: "click",
