@@ -7,7 +7,8 @@ help:
 	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
 	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
 	@echo "make lint   ruff and pylint-odoo's mandatory checks"
-	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md)"
+	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md);"
+	@echo "            BENCH=\"overview\" runs only those named (ingest, stock, overview)"
 	@echo "make setup  only install what is missing (system packages, Odoo, venv, configs)"
 	@echo "make stop   stop the suite's private PostgreSQL"
 	@echo "make clean  remove .local/ (venv, databases, configs)"
@@ -25,7 +26,7 @@ lint:
 	@bash setup/lint.sh
 
 bench:
-	@bash setup/bench.sh
+	@bash setup/bench.sh $(BENCH)
 
 readme:
 	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_pos \

@@ -48,7 +48,8 @@ class RetailSyncStat(models.Model):
     # Minutes recomputed again on each run: events stamped in them may commit late
     # (a request or a drain still running when the previous run read the inbox).
     _rollup_settle_minutes = 5
-    _minute_retention_hours = 48
+    # Minutes serve the overview's windows; graphs over hours and days read hours.
+    _minute_retention_hours = 2
 
     channel_id = fields.Many2one(
         "retail.sync.channel", required=True, ondelete="cascade", readonly=True
