@@ -224,40 +224,35 @@ def minutes_ago(minutes):
 
 
 # ---------------------------------------------------------------- what is timed
-def open_kanban(client):
-    """Overview > Channels: the kanban of channels with their figures."""
-    action, loaded = client.load_action(
-        "retail_sync_core.retail_sync_channel_overview_action"
-    )
+def open_records(client, action_xmlid, limit):
+    """Open a kanban or list action: the action, its views, the first page."""
+    action, loaded = client.load_action(action_xmlid)
+    model = action["res_model"]
     result = client.call(
-        "retail.sync.channel",
+        model,
         "web_search_read",
-        specification=client.specification(loaded, "retail.sync.channel"),
+        specification=client.specification(loaded, model),
         domain=[],
         offset=0,
-        limit=40,
+        limit=limit,
         order="",
         count_limit=10001,
     )
     return result["length"]
+
+
+def open_kanban(client):
+    """Overview > Channels: the kanban of channels with their figures."""
+    return open_records(
+        client, "retail_sync_core.retail_sync_channel_overview_action", 40
+    )
 
 
 def open_list(client):
     """Overview > Channels by domain: a row per channel and domain."""
-    action, loaded = client.load_action(
-        "retail_sync_core.retail_sync_channel_domain_overview_action"
+    return open_records(
+        client, "retail_sync_core.retail_sync_channel_domain_overview_action", 80
     )
-    result = client.call(
-        "retail.sync.channel.domain",
-        "web_search_read",
-        specification=client.specification(loaded, "retail.sync.channel.domain"),
-        domain=[],
-        offset=0,
-        limit=80,
-        order="",
-        count_limit=10001,
-    )
-    return result["length"]
 
 
 def open_graph(client):
@@ -298,32 +293,28 @@ def open_pivot(client):
     return cells
 
 
-def baseline_kanban(client):
-    """The kanban's figures per channel from the raw inbox: waiting and dead,
-    the last 15 minutes' counts, outcomes and latencies, the last event."""
+def baseline_figures(client, groupby):
+    """The overview's figures per ``groupby`` from the raw inbox: waiting and dead,
+    the last 15 minutes' counts and latencies, the last event of each channel."""
     event = "retail.sync.event"
-    client.call(
-        event,
-        "read_group",
-        domain=[("state", "in", PENDING)],
-        fields=["received_at:min"],
-        groupby=["channel_id", "state"],
-        lazy=False,
-    )
-    client.call(
-        event,
-        "read_group",
-        domain=[("received_at", ">=", minutes_ago(15))],
-        fields=["latency_ms:max"],
-        groupby=["channel_id", "state"],
-        lazy=False,
-    )
+    for domain in (
+        [("state", "in", PENDING)],
+        [("received_at", ">=", minutes_ago(15))],
+    ):
+        client.call(
+            event,
+            "read_group",
+            domain=domain,
+            fields=["received_at:min", "latency_ms:max"],
+            groupby=[*groupby, "state"],
+            lazy=False,
+        )
     # A percentile needs the latencies themselves.
     client.call(
         event,
         "search_read",
         domain=[("state", "=", "done"), ("last_attempt_at", ">=", minutes_ago(15))],
-        fields=["channel_id", "latency_ms"],
+        fields=[*groupby, "latency_ms"],
     )
     client.call(
         event,
@@ -333,41 +324,14 @@ def baseline_kanban(client):
         groupby=["channel_id"],
         lazy=False,
     )
+
+
+def baseline_kanban(client):
+    baseline_figures(client, ["channel_id"])
 
 
 def baseline_list(client):
-    """The same per channel and domain."""
-    event = "retail.sync.event"
-    client.call(
-        event,
-        "read_group",
-        domain=[("state", "in", PENDING)],
-        fields=["received_at:min"],
-        groupby=["channel_id", "domain", "state"],
-        lazy=False,
-    )
-    client.call(
-        event,
-        "read_group",
-        domain=[("received_at", ">=", minutes_ago(15))],
-        fields=["latency_ms:max"],
-        groupby=["channel_id", "domain", "state"],
-        lazy=False,
-    )
-    client.call(
-        event,
-        "search_read",
-        domain=[("state", "=", "done"), ("last_attempt_at", ">=", minutes_ago(15))],
-        fields=["channel_id", "domain", "latency_ms"],
-    )
-    client.call(
-        event,
-        "read_group",
-        domain=[],
-        fields=["received_at:max"],
-        groupby=["channel_id"],
-        lazy=False,
-    )
+    baseline_figures(client, ["channel_id", "domain"])
 
 
 def baseline_graph(client):
