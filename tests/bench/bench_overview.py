@@ -256,14 +256,14 @@ def open_list(client):
 
 
 def open_graph(client):
-    """Overview > Events over time: the graph, last 24 hours by hour."""
+    """Overview > Events over time: the graph, last 24 hours by hour and domain."""
     client.load_action("retail_sync_core.retail_sync_stat_action")
     groups = client.call(
         "retail.sync.stat",
         "web_read_group",
         domain=[("period_start", ">=", day_ago())],
         fields=["received_count:sum"],
-        groupby=["period_hour"],
+        groupby=["period_hour", "domain"],
         lazy=False,
     )
     return groups["length"]
@@ -335,13 +335,13 @@ def baseline_list(client):
 
 
 def baseline_graph(client):
-    """Events of the last 24 hours by hour, from the raw inbox."""
+    """Events of the last 24 hours by hour and domain, from the raw inbox."""
     client.call(
         "retail.sync.event",
         "web_read_group",
         domain=[("received_at", ">=", day_ago())],
         fields=[],
-        groupby=["received_at:hour"],
+        groupby=["received_at:hour", "domain"],
         lazy=False,
     )
 
