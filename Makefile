@@ -7,7 +7,8 @@ help:
 	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
 	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
 	@echo "make lint   ruff and pylint-odoo's mandatory checks"
-	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md)"
+	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md);"
+	@echo "            BENCH=\"overview\" runs only those named (ingest, stock, overview)"
 	@echo "make screenshots  retake the README's screenshots (docs/img/) from the demo data"
 	@echo "make setup  only install what is missing (system packages, Odoo, venv, configs)"
 	@echo "make stop   stop the suite's private PostgreSQL"
@@ -26,7 +27,7 @@ lint:
 	@bash setup/lint.sh
 
 bench:
-	@bash setup/bench.sh
+	@bash setup/bench.sh $(BENCH)
 
 screenshots:
 	@bash setup/screenshots.sh

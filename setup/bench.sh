@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: benchmark programs against a live server on a fresh benchmark database.
-# They print their figures and record them in docs/benchmarks.md.
+# They print their figures and record them in docs/benchmarks.md. Arguments (or
+# BENCH= with make) name the benchmarks to run: ingest, stock, overview.
 source "$(dirname "$0")/lib.sh"
 
 bash "$RS_ROOT/setup/install.sh"
@@ -18,5 +19,8 @@ rm -rf "$RS_DATA_DIR/filestore/$BENCH_DB"
 
 cd "$RS_ROOT/tests"
 export RS_BENCH_DB="$BENCH_DB"
-"$RS_VENV/bin/python" bench/bench_ingest.py
-"$RS_VENV/bin/python" bench/bench_stock.py
+# Which benchmarks: all by default, or those named (`make bench BENCH="overview"`).
+for bench in ${*:-ingest stock overview}; do
+    [ -f "bench/bench_$bench.py" ] || rs_die "no benchmark named $bench"
+    "$RS_VENV/bin/python" "bench/bench_$bench.py" ${RS_BENCH_HTTP_PORT:+--port "$RS_BENCH_HTTP_PORT"}
+done

@@ -6,7 +6,8 @@ import time
 
 from odoo import Command, api, fields, models
 
-from ..engine import circuit
+from ..engine import circuit, overview
+from .retail_sync_contract import DOMAIN_SELECTION
 
 # Sync tier and latency target of each data domain for a new channel.
 DEFAULT_DOMAIN_TIERS = {
@@ -24,7 +25,12 @@ class RetailSyncChannel(models.Model):
 
     _name = "retail.sync.channel"
     _description = "Retail Sync Channel"
-    _inherit = ["mail.thread", "retail.sync.manager.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "retail.sync.manager.mixin",
+        "retail.sync.overview.mixin",
+    ]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -115,6 +121,31 @@ class RetailSyncChannel(models.Model):
         "retail.sync.channel.test", "channel_id", "Test events", readonly=True
     )
 
+    # Monitoring: when the channel counts as silent, who gets its alerts.
+    quiet_period_minutes = fields.Integer(
+        "Quiet period (min)",
+        default=60,
+        tracking=True,
+        help="Sending nothing for longer makes the channel silent: shown down on the "
+        "overview, and an alert. 0: never silent.",
+    )
+    alert_user_id = fields.Many2one(
+        "res.users",
+        "Alerts to",
+        tracking=True,
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("retail_sync_core.group_manager").id)
+        ],
+        help="Who gets this channel's alerts as activities. Empty: the first Retail "
+        "Sync manager.",
+    )
+    latency_summary = fields.Char(
+        "Worst latency",
+        compute="_compute_overview",
+        help="The domain whose p95 latency is furthest above (or closest to) its "
+        "target",
+    )
+
     # Outbound: where Odoo pushes to, and the state of that endpoint.
     push_url = fields.Char(
         "Push endpoint",
@@ -201,6 +232,90 @@ class RetailSyncChannel(models.Model):
         if not self.contract_ids:
             return None
         return {(c.event_type, c.version) for c in self.contract_ids}
+
+    # Overview: figures computed when read, drill-down to the events.
+    def _compute_overview(self):
+        data, now = self._overview_data(self)
+        for channel in self:
+            info = data.get(channel.id) or {"domains": {}, "last_received_at": None}
+            targets = {
+                line.domain: line.latency_target_ms for line in channel.domain_ids
+            }
+            total, states, latencies = overview.Figures(), [], []
+            for domain, figures in info["domains"].items():
+                total.add(figures)
+                states.append(overview.domain_health(figures, targets.get(domain), now))
+                latencies.append((domain, figures.p95(), targets.get(domain)))
+            last = info["last_received_at"]
+            silent = overview.is_silent(
+                channel._silence_seconds(last, now), channel.quiet_period_minutes
+            )
+            health = overview.channel_health(states, channel.circuit_state, silent)
+            values = channel._overview_values(total, health, last, now)
+            worst = overview.worst_latency(latencies)
+            values["latency_summary"] = (
+                self.env._(
+                    "%(domain)s: p95 %(p95)s / %(target)s",
+                    domain=dict(DOMAIN_SELECTION)[worst[0]],
+                    p95=overview.format_ms(worst[1]),
+                    target=overview.format_ms(worst[2]),
+                )
+                if worst
+                else ""
+            )
+            channel.update(values)
+
+    def _silence_seconds(self, last_received_at, now):
+        """Seconds since the channel last sent anything (since its creation when it
+        never did)."""
+        self.ensure_one()
+        since = last_received_at or self.create_date
+        return (now - since).total_seconds() if since else None
+
+    def _events_action(self, xml_id, name, context=None, domain=None):
+        """The window action ``xml_id`` narrowed to this channel's events."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action.update(
+            name=name,
+            display_name=name,
+            context=dict(context or {}, search_default_channel_id=self.id),
+            domain=domain or [],
+        )
+        return action
+
+    def action_open_events(self):
+        self.ensure_one()
+        return self._events_action(
+            "retail_sync_core.retail_sync_event_action",
+            self.env._("Events of %s", self.name),
+        )
+
+    def action_open_dead_letters(self):
+        self.ensure_one()
+        return self._events_action(
+            "retail_sync_core.retail_sync_event_dead_action",
+            self.env._("Dead letters of %s", self.name),
+            context={"search_default_dead": 1},
+        )
+
+    def action_open_waiting(self):
+        self.ensure_one()
+        return self._events_action(
+            "retail_sync_core.retail_sync_event_action",
+            self.env._("Waiting events of %s", self.name),
+            context={"search_default_waiting": 1},
+        )
+
+    def action_open_overview_domains(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retail_sync_core.retail_sync_channel_domain_overview_action"
+        )
+        name = self.env._("%s by domain", self.name)
+        action.update(
+            name=name, display_name=name, domain=[("channel_id", "=", self.id)]
+        )
+        return action
 
     # Credentials: shown once, never stored in clear beyond the secret itself.
     def _ensure_integration_user(self):

@@ -138,6 +138,11 @@ class RetailSyncEvent(models.Model):
         help="Why the event is skipped, blocked or flagged (gap, late arrival)"
     )
     processed_at = fields.Datetime()
+    last_attempt_at = fields.Datetime(
+        index=True,
+        help="When the event was last tried (applied, failed or skipped as stale); "
+        "the statistics count outcomes by this time",
+    )
     latency_ms = fields.Integer(
         "Latency (ms)", help="From reception to application, in milliseconds"
     )
@@ -275,6 +280,16 @@ class RetailSyncEvent(models.Model):
             CREATE INDEX IF NOT EXISTS retail_sync_event_pending_key_idx
                 ON retail_sync_event
                    (channel_id, ordering_key, sequence, occurred_at, id)
+             WHERE state IN ('received', 'queued', 'processing', 'failed', 'blocked',
+                             'dead')
+            """
+        )
+        # The overview counts waiting events per channel, domain and state, and
+        # finds the oldest, without reading the done ones.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS retail_sync_event_waiting_idx
+                ON retail_sync_event (channel_id, domain, state, received_at)
              WHERE state IN ('received', 'queued', 'processing', 'failed', 'blocked',
                              'dead')
             """
@@ -443,7 +458,7 @@ class RetailSyncEvent(models.Model):
         existing = self._existing_events(
             channel, [values[2] for _p, values in rows if values[2] not in inserted]
         )
-        new_ids = []
+        new_ids, duplicate_domains = [], []
         for position, values in rows:
             external_id, payload_hash = values[2], values[12]
             if external_id in inserted and inserted[external_id][1] == position:
@@ -459,6 +474,7 @@ class RetailSyncEvent(models.Model):
                     "state": "received",
                 }
                 if original["hash"] == payload_hash:
+                    duplicate_domains.append(values[6])
                     results[position] = {
                         "status": 200,
                         "result": "duplicate",
@@ -473,6 +489,7 @@ class RetailSyncEvent(models.Model):
                         "payload",
                         id=external_id,
                     )
+        self.env["retail.sync.duplicate"]._record(channel, duplicate_domains, now)
         if new_ids:
             queued = self.browse(new_ids)._enqueue_processing()
             for result in results:

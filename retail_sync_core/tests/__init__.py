@@ -1,8 +1,10 @@
 from . import (
+    test_alert,
     test_channel,
     test_event_endpoint,
     test_event_form,
     test_event_security,
     test_menu_tour,
+    test_overview,
     test_retention,
 )

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import itertools
 import json
+from datetime import timedelta
 
 from odoo.tests import new_test_user
 from odoo.tools import SQL
@@ -85,3 +86,46 @@ def backdate(records, days, columns=("create_date", "write_date")):
         )
     )
     records.invalidate_recordset()
+
+
+class InboxMixin(ChannelMixin):
+    """Writes events straight into the inbox with chosen times, states and
+    latencies, as if channels had sent them and drains had handled them."""
+
+    def store_event(
+        self,
+        channel,
+        received_at,
+        state="done",
+        domain="inventory",
+        latency_ms=None,
+        attempted_at=None,
+        **values,
+    ):
+        attempted = state in ("done", "failed", "dead", "skipped")
+        return (
+            self.env["retail.sync.event"]
+            .sudo()
+            .create(
+                {
+                    "channel_id": channel.id,
+                    "company_id": channel.company_id.id,
+                    "external_id": f"stored-{next(_ids)}",
+                    "event_type": "test.event",
+                    "schema_version": 1,
+                    "domain": domain,
+                    "ordering_key": f"key-{domain}",
+                    "occurred_at": received_at,
+                    "received_at": received_at,
+                    "state": state,
+                    "latency_ms": latency_ms,
+                    "last_attempt_at": (
+                        attempted_at
+                        or received_at + timedelta(milliseconds=latency_ms or 0)
+                    )
+                    if attempted
+                    else False,
+                    **values,
+                }
+            )
+        )

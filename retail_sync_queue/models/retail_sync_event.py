@@ -494,7 +494,13 @@ class RetailSyncEvent(models.Model):
             candidate, key_state._as_engine_state(), time.time(), channel.gap_timeout
         )
         if decision.action == ordering.SKIP_STALE:
-            self.write({"state": "skipped", "state_reason": decision.reason})
+            self.write(
+                {
+                    "state": "skipped",
+                    "state_reason": decision.reason,
+                    "last_attempt_at": now,
+                }
+            )
             return "skipped"
         if decision.action == ordering.WAIT_GAP:
             self.write({"state": "blocked", "state_reason": decision.reason})
@@ -542,6 +548,7 @@ class RetailSyncEvent(models.Model):
                 "state": "done",
                 "attempts": self.attempts + 1,
                 "processed_at": processed,
+                "last_attempt_at": processed,
                 "latency_ms": int(
                     (processed - self.received_at).total_seconds() * 1000
                 ),
@@ -576,7 +583,7 @@ class RetailSyncEvent(models.Model):
                 """
                 UPDATE retail_sync_event e
                    SET state = 'done', attempts = e.attempts + 1,
-                       processed_at = %s,
+                       processed_at = %s, last_attempt_at = %s,
                        latency_ms = floor(
                            extract(epoch FROM %s - e.received_at) * 1000),
                        result = d.result, applied_order = d.applied_order,
@@ -587,6 +594,7 @@ class RetailSyncEvent(models.Model):
                        AS d(id, result, applied_order, reason)
                  WHERE e.id = d.id
                 """,
+                processed,
                 processed,
                 processed,
                 self.env.uid,
@@ -600,7 +608,11 @@ class RetailSyncEvent(models.Model):
 
     def _record_failure(self, exc, contract):
         attempts = self.attempts + 1
-        values = dict(self._error_values(exc), attempts=attempts)
+        values = dict(
+            self._error_values(exc),
+            attempts=attempts,
+            last_attempt_at=fields.Datetime.now(),
+        )
         kind = self._classify_error(exc)
         if kind == "permanent":
             values.update(state="dead", next_attempt_at=False)

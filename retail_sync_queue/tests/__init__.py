@@ -1,1 +1,6 @@
-from . import test_operator_actions, test_processing, test_retention
+from . import (
+    test_operator_actions,
+    test_processing,
+    test_retention,
+    test_statistics,
+)

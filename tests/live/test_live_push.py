@@ -67,12 +67,14 @@ def test_pos_sale_in_a_store_reaches_the_storefront_in_seconds(live_odoo):
 
 def test_storefront_down_then_back_gets_every_final_value(live_odoo):
     skus = [f"LIVE-B{n}" for n in range(5)]
+    # Enough stock that no figure reaches zero (two sales a second of the first SKU).
+    start = 100 + int(3 * OUTAGE_SECONDS)
     storefront, pos, location_id, products = setup_store_and_storefront(
-        live_odoo, "LVB", skus, 100
+        live_odoo, "LVB", skus, start
     )
     try:
         assert storefront.wait_for(
-            lambda: all(storefront.available(s) == 100.0 for s in skus), 30
+            lambda: all(storefront.available(s) == start for s in skus), 30
         )
         storefront.go_down()
         sequence = 0
@@ -94,7 +96,7 @@ def test_storefront_down_then_back_gets_every_final_value(live_odoo):
             n += 1
             time.sleep(0.5)
         storefront.come_back()
-        expected = {sku: 100.0 - sold[sku] for sku in skus}
+        expected = {sku: start - sold[sku] for sku in skus}
         assert storefront.wait_for(
             lambda: all(storefront.available(s) == expected[s] for s in skus),
             timeout=120,

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // Steps shared by the Retail Sync tours.
 
-/** Open the Retail Sync app from the apps menu and wait for its first page. */
+/** From the home screen, open the Retail Sync app and wait for its first page. */
 export function openRetailSyncApp() {
     return [
         {
@@ -22,16 +22,21 @@ export function openRetailSyncApp() {
     ];
 }
 
-/** Open an entry of the Configuration menu. */
-export function openConfiguration(menuXmlid) {
+/** Open the menu ``xmlid`` (a retail_sync_core menu) under the section ``section``. */
+export function openRetailSyncMenu(section, xmlid) {
     return [
         {
-            trigger: ".o_menu_sections button:contains('Configuration')",
+            trigger: `.o_menu_sections button:contains('${section}')`,
             run: "click",
         },
         {
-            trigger: `.dropdown-item[data-menu-xmlid='retail_sync_core.${menuXmlid}']`,
+            trigger: `.dropdown-item[data-menu-xmlid='retail_sync_core.${xmlid}']`,
             run: "click",
         },
     ];
+}
+
+/** Open an entry of the Configuration menu. */
+export function openConfiguration(xmlid) {
+    return openRetailSyncMenu("Configuration", xmlid);
 }
