@@ -13,7 +13,9 @@
     "depends": ["retail_sync_core", "stock"],
     "data": [
         "security/ir.model.access.csv",
+        "security/retail_sync_stock_rules.xml",
         "data/ir_cron_data.xml",
         "views/retail_sync_stock_movement_views.xml",
+        "views/retail_sync_stock_menus.xml",
     ],
 }

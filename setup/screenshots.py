@@ -281,14 +281,21 @@ def main():
         traffic.wait_applied()
         traffic.send_test_event("WEB")
         dead_letter = traffic.dead_letter()
-        [root_menu] = odoo.call(
-            "ir.model.data",
-            "search_read",
-            [
-                ("module", "=", "retail_sync_core"),
-                ("name", "=", "retail_sync_root_menu"),
-            ],
-            ["res_id"],
+
+        def core_record_id(name):
+            [data] = odoo.call(
+                "ir.model.data",
+                "search_read",
+                [("module", "=", "retail_sync_core"), ("name", "=", name)],
+                ["res_id"],
+            )
+            return data["res_id"]
+
+        root_menu = {"res_id": core_record_id("retail_sync_root_menu")}
+        # The overview's rates and latencies come from the per-minute rollup: run
+        # it now rather than wait for its cron.
+        odoo.call(
+            "ir.cron", "method_direct_trigger", [core_record_id("ir_cron_stat_rollup")]
         )
         browser = Browser()
         try:

@@ -17,6 +17,9 @@ BINDING_KINDS = [
     ("payment_method", "Payment method"),
     ("other", "Other"),
 ]
+# Kinds a channel creates by the thousand (one per web order): looked up without the
+# cache, so that creating them never clears every worker's cache.
+UNCACHED_KINDS = ("order",)
 
 
 class RetailSyncBinding(models.Model):
@@ -68,11 +71,24 @@ class RetailSyncBinding(models.Model):
             binding.res_model = ref._name if ref else False
             binding.res_id = ref.id if ref else False
 
+    def _needs_cache_clear(self):
+        return any(binding.kind not in UNCACHED_KINDS for binding in self)
+
+    @api.model
+    def _bound_target(self, channel_id, kind, external_ref):
+        """(model, id) bound to a channel's reference, or None."""
+        if kind in UNCACHED_KINDS:
+            return self._find_target(channel_id, kind, external_ref)
+        return self._cached_target(channel_id, kind, external_ref)
+
     @api.model
     @tools.ormcache("channel_id", "kind", "external_ref")
-    def _bound_target(self, channel_id, kind, external_ref):
-        """(model, id) bound to a channel's reference, or None: every store and
-        product line of a batch asks, bindings seldom change."""
+    def _cached_target(self, channel_id, kind, external_ref):
+        # Every store and product line of a batch asks; bindings seldom change.
+        return self._find_target(channel_id, kind, external_ref)
+
+    @api.model
+    def _find_target(self, channel_id, kind, external_ref):
         binding = self.sudo().search(
             [
                 ("channel_id", "=", channel_id),

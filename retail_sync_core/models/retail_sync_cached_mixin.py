@@ -10,18 +10,27 @@ class RetailSyncCachedMixin(models.AbstractModel):
     _name = "retail.sync.cached.mixin"
     _description = "Retail Sync: configuration cached by the hot path"
 
+    def _needs_cache_clear(self):
+        """Whether a change of these records must clear the cache."""
+        return bool(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self.env.registry.clear_cache()
+        if records._needs_cache_clear():
+            self.env.registry.clear_cache()
         return records
 
     def write(self, vals):
+        clear = self._needs_cache_clear()
         result = super().write(vals)
-        self.env.registry.clear_cache()
+        if clear or self._needs_cache_clear():
+            self.env.registry.clear_cache()
         return result
 
     def unlink(self):
+        clear = self._needs_cache_clear()
         result = super().unlink()
-        self.env.registry.clear_cache()
+        if clear:
+            self.env.registry.clear_cache()
         return result

@@ -168,7 +168,17 @@ class RetailSyncStat(models.Model):
             latest, minutes = row
             if minutes > 1:
                 return latest + timedelta(minutes=minutes)
-            return _minute(latest - timedelta(minutes=self._rollup_settle_minutes))
+            start = _minute(latest - timedelta(minutes=self._rollup_settle_minutes))
+            # Never a minute already folded into an hour row: it would be added to
+            # that row a second time.
+            cr.execute(
+                "SELECT max(period_start) FROM retail_sync_stat"
+                " WHERE period_minutes = 60"
+            )
+            last_hour = cr.fetchone()[0]
+            if last_hour:
+                start = max(start, last_hour + timedelta(hours=1))
+            return start
         cr.execute(
             """
             SELECT least((SELECT min(received_at) FROM retail_sync_event),
@@ -250,13 +260,18 @@ class RetailSyncStat(models.Model):
         )
 
     @api.model
+    def _fold_cutoff(self, now):
+        """Minute rows before this hour are folded into hour rows."""
+        return (now - timedelta(hours=self._minute_retention_hours)).replace(
+            minute=0, second=0, microsecond=0
+        )
+
+    @api.model
     def _fold_into_hours(self, now):
         """Replace the minute rows older than the retention by one row per hour
         (added to an hour row already there), and drop the duplicate counts no
         rollup will read again."""
-        cutoff = (now - timedelta(hours=self._minute_retention_hours)).replace(
-            minute=0, second=0, microsecond=0
-        )
+        cutoff = self._fold_cutoff(now)
         counts = [
             "received_count",
             "applied_count",

@@ -149,6 +149,22 @@ class TestOverview(InboxMixin, TransactionCase):
         self.Stat._rollup(self.now)
         self.assertEqual(self.stats(), rows)
 
+    def test_a_quiet_spell_never_counts_folded_minutes_twice(self):
+        # Sales around the turn of an hour, then nothing for over two hours: the
+        # minutes before the hour are folded while the latest minute row is after it.
+        hour = self.ago(hours=4).replace(minute=0, second=0)
+        for minute in (-3, -1, 1, 2):
+            self.store_event(
+                self.channel, hour + timedelta(minutes=minute), latency_ms=300
+            )
+        self.Stat._rollup(hour + timedelta(minutes=3))
+        later = hour + timedelta(hours=2, minutes=30)
+        self.Stat._rollup(later)
+        folded = self.stats()
+        self.assertEqual(sum(r["received_count"] for r in folded), 4)
+        self.Stat._rollup(later + timedelta(minutes=1))
+        self.assertEqual(self.stats(), folded)
+
     def test_figures_of_a_channel_and_its_domains(self):
         self.load_known_events()
         self.Stat._rollup(self.now)

@@ -82,6 +82,13 @@ class RetailSyncEvent(models.Model):
                 ):
                     ignored.append(product.default_code or product.display_name)
                     continue
+                if product.tracking != "none":
+                    raise PermanentError(
+                        f"{product.default_code or product.display_name} is tracked "
+                        "by lots or serial numbers, which store sales do not carry: "
+                        "sell it untracked, or apply this sale in Odoo by hand and "
+                        "skip the event"
+                    )
                 quantities[product] += line["quantity"]
             specs.extend(
                 {

@@ -118,6 +118,16 @@ class TestPosStock(StoreMixin, TransactionCase):
         self.assertEqual(self.on_hand(self.shirt), 16)
         self.assertEqual(self.on_hand(self.socks), 9)
 
+    def test_a_product_tracked_by_lots_is_refused_with_the_reason(self):
+        self.socks.tracking = "lot"
+        self.ingest(self.sale("t1", 1, [("T-SOCKS", 1)]))
+        self.drain("pos:TST:R1")
+        event = self.event("t1")
+        self.assertEqual(event.state, "dead")
+        self.assertIn("tracked by lots or serial numbers", event.error_message)
+        self.assertEqual(self.on_hand(self.socks), 10)
+        self.assertFalse(self.Movement.search([("event_id", "=", event.id)]))
+
     def test_unmapped_store_is_dead_until_bound(self):
         self.ingest(self.sale("u1", 1, [("T-SHIRT", 1)], store="NEW"))
         self.drain("pos:NEW:R1")

@@ -1,9 +1,14 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero, float_round
+
+_logger = logging.getLogger(__name__)
 
 # Movements one settlement run takes (one transaction; the cron goes on at once
 # while some are left).
@@ -44,13 +49,20 @@ class RetailSyncStockMovement(models.Model):
         digits="Product Unit of Measure", required=True, readonly=True
     )
     state = fields.Selection(
-        [("pending", "Waiting for its stock move"), ("settled", "Stock move done")],
+        [
+            ("pending", "Waiting for its stock move"),
+            ("settled", "Stock move done"),
+            ("failed", "Stock move failed"),
+        ],
         required=True,
         default="pending",
         readonly=True,
     )
     move_id = fields.Many2one(
         "stock.move", "Stock move", index="btree_not_null", readonly=True
+    )
+    error_message = fields.Text(
+        readonly=True, help="Why Odoo refused the stock move (state failed)"
     )
 
     def init(self):
@@ -68,6 +80,23 @@ class RetailSyncStockMovement(models.Model):
 
         ``specs``: dicts with event, product, source, destination, quantity, name
         and reference. One quant update per product and location for all of them."""
+        specs = [
+            dict(
+                spec,
+                quantity=float_round(
+                    spec["quantity"],
+                    precision_rounding=spec["product"].uom_id.rounding,
+                ),
+            )
+            for spec in specs
+        ]
+        specs = [
+            spec
+            for spec in specs
+            if not float_is_zero(
+                spec["quantity"], precision_rounding=spec["product"].uom_id.rounding
+            )
+        ]
         deltas = defaultdict(float)
         for spec in specs:
             deltas[(spec["product"], spec["source"])] -= spec["quantity"]
@@ -121,20 +150,54 @@ class RetailSyncStockMovement(models.Model):
         return len(rows), self.env.cr.fetchone()[0]
 
     def _settle_rows(self, rows):
+        """Validate the moves of ``rows`` at once; if Odoo refuses, group by group,
+        so that one refused move (a missing account, say) fails only its rows,
+        which then wait in state failed, with the reason, for **Retry**."""
         groups = defaultdict(lambda: self.browse())
         for row in rows:
             key = (row.company_id, row.product_id, row.location_id)
             groups[(*key, row.location_dest_id, row.name)] |= row
-        Move = self.env["stock.move"].sudo()
         specs = list(groups.items())
-        moves = Move.create([self._move_values(key, group) for key, group in specs])
+        try:
+            with self.env.cr.savepoint():
+                return self._validate_moves(specs)
+        except psycopg2.OperationalError:
+            raise  # a lock or serialization conflict: the whole run goes again
+        except Exception:  # isolated below, where the error is recorded
+            _logger.info("Retail Sync: settling %s moves at once failed", len(specs))
+        moves = self.env["stock.move"]
+        for spec in specs:
+            try:
+                with self.env.cr.savepoint():
+                    moves |= self._validate_moves([spec])
+            except psycopg2.OperationalError:
+                raise
+            except Exception as exc:  # recorded on the rows, shown in the list
+                spec[1].write({"state": "failed", "error_message": str(exc)})
+        return moves
+
+    def _validate_moves(self, specs):
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .create([self._move_values(key, group) for key, group in specs])
+        )
         moves._action_done()
         links = []
         for (_key, group), move in zip(specs, moves, strict=True):
-            group.write({"move_id": move.id, "state": "settled"})
+            group.write(
+                {"move_id": move.id, "state": "settled", "error_message": False}
+            )
             links.extend((event, move) for event in group.event_id if event)
         self.env["retail.sync.event"]._link_many(links)
         return moves
+
+    def action_retry(self):
+        """Put failed changes back in the settlement queue."""
+        self._check_manager()
+        self.filtered(lambda row: row.state == "failed").sudo().write(
+            {"state": "pending"}
+        )
 
     @api.model
     def _move_values(self, key, group):

@@ -3,6 +3,15 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_is_zero, float_round
 
+# Product fields computed from quants.
+QUANTITY_FIELDS = (
+    "qty_available",
+    "free_qty",
+    "virtual_available",
+    "incoming_qty",
+    "outgoing_qty",
+)
+
 
 class StockQuant(models.Model):
     """The stock-change signal of Retail Sync, and its batched on-hand update.
@@ -43,8 +52,9 @@ class StockQuant(models.Model):
 
         Odoo's own method costs a few queries per pair; a promotion spike brings
         hundreds of pairs per second. Here the quants that exist are locked in id
-        order (concurrent updaters queue instead of deadlocking) and updated by one
-        statement; the pairs without a quant get one, created together."""
+        order (a concurrent updater waits, then retries from a fresh snapshot, never
+        deadlocks) and updated by one statement; the pairs without a quant get one,
+        created together."""
         deltas = {
             (product, location): float_round(
                 quantity, precision_rounding=product.uom_id.rounding
@@ -109,11 +119,6 @@ class StockQuant(models.Model):
                     [updates[quant_id] for quant_id in ids],
                 )
             )
-            self.invalidate_model(["quantity", "write_uid", "write_date"])
-            # Quantities computed from quants (on hand, forecast) were cached before.
-            self.env["product.product"].invalidate_model(
-                ["qty_available", "free_qty", "virtual_available"]
-            )
         if missing:
             # As Odoo's method does for a pair without a quant; a concurrent twin
             # is merged by Odoo's quant clean-up like any duplicate quant.
@@ -130,4 +135,10 @@ class StockQuant(models.Model):
                 ]
             )
             changed.extend((product, location) for product, location, _q in missing)
+        # Whatever was computed from quants before (on hand, forecast, values) is
+        # stale now.
+        self.invalidate_model()
+        for model in ("product.product", "product.template"):
+            Model = self.env[model]
+            Model.invalidate_model([f for f in QUANTITY_FIELDS if f in Model._fields])
         self._retail_sync_stock_changed(changed)

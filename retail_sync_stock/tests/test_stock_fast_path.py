@@ -84,6 +84,21 @@ class TestStockFastPath(TransactionCase):
         self.assertEqual(self.on_hand(self.cap, self.shelf), -1)
         self.assertEqual(self.Movement._settle(), (0, 0))
 
+    def test_a_refused_move_fails_its_changes_only(self):
+        serial = self.env["product.product"].create(
+            {"name": "FP serial", "is_storable": True, "tracking": "serial"}
+        )
+        self.sell(self.shirt, 1, "R-1")
+        refused = self.sell(serial, 1, "R-2")
+        self.assertEqual(self.Movement._settle(), (2, 0))
+        self.assertEqual(refused.state, "failed")
+        self.assertIn("Lot/Serial Number", refused.error_message)
+        shirt_change = self.Movement.search([("product_id", "=", self.shirt.id)])
+        self.assertEqual(shirt_change.state, "settled")
+        self.assertEqual(shirt_change.move_id.state, "done")
+        refused.action_retry()
+        self.assertEqual(refused.state, "pending")
+
     def test_settlement_frees_a_reservation_stock_no_longer_holds(self):
         order_move = self.env["stock.move"].create(
             {

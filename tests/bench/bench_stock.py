@@ -148,12 +148,19 @@ def send_backlog(tills, stores, count, counters, threads):
     began = time.time()
 
     def send_store(store):
+        """(accepted, rejected) sales of one till's batches."""
+        accepted = rejected = 0
         for batch in by_store[store]:
-            if tills[store].send(batch).status_code != 202:
-                counters["rejected"] += len(batch)
+            if tills[store].send(batch).status_code == 202:
+                accepted += len(batch)
+            else:
+                rejected += len(batch)
+        return accepted, rejected
 
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        list(pool.map(send_store, list(by_store)))
+        for accepted, rejected in pool.map(send_store, list(by_store)):
+            counters["backlog_accepted"] += accepted
+            counters["rejected"] += rejected
     sent = sum(map(len, per_store.values()))
     counters["sent"] += sent
     return sent, began
@@ -287,7 +294,12 @@ def main():
         stores = Stores(store_codes, skus, args.units, rng)
         accepted, counters = (
             [],
-            {"sent": 0, "rejected": 0, "sequence": defaultdict(int)},
+            {
+                "sent": 0,
+                "rejected": 0,
+                "backlog_accepted": 0,
+                "sequence": defaultdict(int),
+            },
         )
         start = time.time()
         steady_end = run_load(
@@ -323,19 +335,6 @@ def main():
             [*domain, ("state", "=", "done")],
             ["processed_at"],
         )
-        # Capacity: every till sends a backlog at once (as after an outage); the
-        # rate at which it is applied does not depend on how fast sales happen.
-        flat_sent, flat_began = send_backlog(
-            tills, stores, args.flat_sales, counters, args.threads
-        )
-        odoo.wait_until(lambda: pending() == 0, timeout=600, interval=1)
-        flat_rows = odoo.call(
-            "retail.sync.event",
-            "search_read",
-            [*domain, ("external_id", "=like", "flat-%"), ("state", "=", "done")],
-            ["processed_at"],
-        )
-        not_done = pending()
         # The last figures reach the storefront.
         final_truth = {sku: initial_on_hand[sku] for sku in skus}
         for _t, sku in stores.sales:
@@ -349,6 +348,19 @@ def main():
             0.5,
         )
         settled = time.time()
+        # Capacity: every till sends a backlog at once (as after an outage); the
+        # rate at which it is applied does not depend on how fast sales happen.
+        flat_sent, flat_began = send_backlog(
+            tills, stores, args.flat_sales, counters, args.threads
+        )
+        odoo.wait_until(lambda: pending() == 0, timeout=600, interval=1)
+        flat_rows = odoo.call(
+            "retail.sync.event",
+            "search_read",
+            [*domain, ("external_id", "=like", "flat-%"), ("state", "=", "done")],
+            ["processed_at"],
+        )
+        not_done = pending()
         # The settlement tier: stock moves for every store stock change of the run.
         to_settle = odoo.call(
             "retail.sync.stock.movement", "search_count", [("state", "=", "pending")]
@@ -414,7 +426,7 @@ def main():
     over_base, web_base = oversold(stores, baseline_view, web_orders, initial_left)
     results = {
         "sent": counters["sent"],
-        "accepted": len(accepted),
+        "accepted": len(accepted) + counters["backlog_accepted"],
         "rejected": counters["rejected"],
         "not_done": not_done,
         "lost": counters["sent"]
