@@ -1,6 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 
@@ -10,6 +11,9 @@ from .retail_sync_contract import DOMAIN_SELECTION
 _logger = logging.getLogger(__name__)
 
 ACTIVITY_TYPE = "retail_sync_core.mail_activity_type_alert"
+# An alert closes once its condition has stayed clear this long: a condition flapping
+# at its threshold keeps one alert instead of raising a new one each time.
+CLEAR_AFTER = timedelta(minutes=3)
 
 
 class RetailSyncAlert(models.Model):
@@ -17,8 +21,9 @@ class RetailSyncAlert(models.Model):
 
     A cron evaluates every condition of every active channel: at most one alert is
     open per channel and condition (a unique index says so), with one activity for
-    its responsible. When the condition clears, the activity is marked done with a
-    message in the channel's chatter and the alert is closed."""
+    its responsible. When the condition has stayed clear for CLEAR_AFTER, the
+    activity is marked done with a message in the channel's chatter and the alert is
+    closed."""
 
     _name = "retail.sync.alert"
     _description = "Retail Sync Alert"
@@ -49,6 +54,10 @@ class RetailSyncAlert(models.Model):
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     opened_at = fields.Datetime(required=True, default=fields.Datetime.now)
     cleared_at = fields.Datetime()
+    clear_since = fields.Datetime(
+        help="When the condition was last seen clear; the alert closes once it stays "
+        "clear for a few minutes."
+    )
 
     def init(self):
         self.env.cr.execute(
@@ -163,9 +172,14 @@ class RetailSyncAlert(models.Model):
                 alert = open_alerts.pop((channel.id, condition), None)
                 if detail and not alert:
                     raised |= self._raise(channel, condition, detail, now)
+                elif alert and detail and alert.clear_since:
+                    alert.clear_since = False  # back before it closed: same alert
                 elif alert and not detail:
-                    alert._clear(self.env._("the condition cleared"), now)
-                    cleared |= alert
+                    if not alert.clear_since:
+                        alert.clear_since = now
+                    elif now - alert.clear_since >= CLEAR_AFTER:
+                        alert._clear(self.env._("the condition cleared"), now)
+                        cleared |= alert
         # Alerts of channels archived meanwhile.
         for alert in open_alerts.values():
             alert._clear(self.env._("the channel is archived"), now)

@@ -12,7 +12,7 @@ from .retail_sync_event import PENDING_STATES
 # How period_hour is written (PostgreSQL to_char).
 HOUR_FORMAT = "YYYY-MM-DD HH24:00"
 # The rollup's advisory lock (two rollups never run at once).
-ROLLUP_LOCK = (0x52530002, 1)
+ROLLUP_LOCK = (0x52530004, 1)
 
 
 def _bucket_label(index):

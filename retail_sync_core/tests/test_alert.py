@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
+from ..models.retail_sync_alert import CLEAR_AFTER
 from .common import InboxMixin, make_user
 
 
@@ -52,7 +53,12 @@ class TestAlert(InboxMixin, TransactionCase):
         return alert
 
     def assert_cleared(self, alert, now=None):
+        """Seen clear, the alert waits CLEAR_AFTER, then closes."""
+        now = now or fields.Datetime.now()
         _raised, cleared = self.evaluate(now)
+        self.assertFalse(cleared)
+        self.assertEqual(alert.state, "open")
+        _raised, cleared = self.evaluate(now + CLEAR_AFTER)
         self.assertEqual(cleared, alert)
         self.assertEqual(alert.state, "cleared")
         self.assertTrue(alert.cleared_at)
@@ -122,6 +128,21 @@ class TestAlert(InboxMixin, TransactionCase):
         second = self.assert_raised_once("circuit_open")
         self.assertNotEqual(first, second)
         self.assertEqual(len(self.alerts(state="cleared")), 1)
+
+    def test_a_flapping_condition_keeps_one_alert(self):
+        now = fields.Datetime.now()
+        self.channel.sudo().circuit_state = "open"
+        alert = self.assert_raised_once("circuit_open")
+        for minute in range(0, 10, 2):  # closed a minute, open again the next
+            self.channel.sudo().circuit_state = "closed"
+            raised, cleared = self.evaluate(now + timedelta(minutes=minute))
+            self.channel.sudo().circuit_state = "open"
+            raised2, cleared2 = self.evaluate(now + timedelta(minutes=minute + 1))
+            self.assertFalse(raised | cleared | raised2 | cleared2)
+        self.assertEqual(self.alerts(), alert)
+        self.assertEqual(len(self.activities()), 1)
+        self.channel.sudo().circuit_state = "closed"
+        self.assert_cleared(alert, now=now + timedelta(minutes=10))
 
     def test_assigned_to_the_channel_responsible_else_a_manager(self):
         self.channel.sudo().circuit_state = "open"

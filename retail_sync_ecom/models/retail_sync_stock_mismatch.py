@@ -10,6 +10,8 @@ from odoo.addons.retail_sync_core.engine import stock_check
 
 # Products whose figures one available-to-sell computation takes.
 COMPARE_BATCH = 1000
+# Advisory lock namespace of a channel's comparison (others: 0x52530001-4).
+CHECK_LOCK = 0x52530005
 
 
 class RetailSyncStockMismatch(models.Model):
@@ -105,8 +107,16 @@ class RetailSyncStockMismatch(models.Model):
         return self._check_stock()
 
     def action_check_now(self):
-        """Compare now (any Retail Sync user: it only reads stock and lists)."""
-        counts = self.sudo()._check_stock()
+        """Compare now the channels of the user's companies (any Retail Sync user:
+        it only reads stock and lists)."""
+        channels = self.env["retail.sync.channel"].search(
+            [
+                ("feed_location_ids", "!=", False),
+                ("push_url", "!=", False),
+                ("push_enabled", "=", True),
+            ]
+        )
+        counts = self.sudo()._check_stock(channels.sudo())
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -141,7 +151,12 @@ class RetailSyncStockMismatch(models.Model):
             )
         counts = Counter()
         for channel in channels.filtered(lambda c: c._pushes_ready()):
-            counts.update(self._compare_channel(channel))
+            # One comparison of a channel at a time (the cron and a button).
+            self.env.cr.execute(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CHECK_LOCK, channel.id)
+            )
+            if self.env.cr.fetchone()[0]:
+                counts.update(self._compare_channel(channel))
         return counts
 
     @api.model
