@@ -490,8 +490,8 @@ def main():
 def render(results, args):
     lines = [
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"commit {git_commit()}, {os.cpu_count()} cores (shared with other "
-        f"engineers' work while measuring), {platform.python_implementation()} "
+        f"commit {git_commit()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} "
         f"{platform.python_version()}, Odoo 4 HTTP workers, crons on, client on the "
         "same machine. Command: `make bench`.",
         "",
