@@ -282,26 +282,15 @@ def main():
         traffic.send_test_event("WEB")
         dead_letter = traffic.dead_letter()
 
-        def core_record_id(name):
-            [data] = odoo.call(
-                "ir.model.data",
-                "search_read",
-                [("module", "=", "retail_sync_core"), ("name", "=", name)],
-                ["res_id"],
-            )
-            return data["res_id"]
-
-        root_menu = {"res_id": core_record_id("retail_sync_root_menu")}
+        root_menu = odoo.ref("retail_sync_core.retail_sync_root_menu")
         # The overview's rates and latencies come from the per-minute rollup: run
         # it now rather than wait for its cron.
-        odoo.call(
-            "ir.cron", "method_direct_trigger", [core_record_id("ir_cron_stat_rollup")]
-        )
+        odoo.run_cron("retail_sync_core.ir_cron_stat_rollup")
         browser = Browser()
         try:
             browser.login(odoo.url, args.database, "admin", "admin")
             browser.shoot(
-                f"{odoo.url}/odoo?menu_id={root_menu['res_id']}",
+                f"{odoo.url}/odoo?menu_id={root_menu}",
                 ".o_action_manager .o_view_controller",
                 out / "overview.png",
             )

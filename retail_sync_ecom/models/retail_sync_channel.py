@@ -106,18 +106,21 @@ class RetailSyncChannel(models.Model):
             )
 
     @api.model
+    def _push_channel_domain(self):
+        """Channels set up and enabled for available-to-sell pushes."""
+        return [
+            ("feed_location_ids", "!=", False),
+            ("push_url", "!=", False),
+            ("push_enabled", "=", True),
+        ]
+
+    @api.model
     @tools.ormcache()
     def _ats_subscriptions(self):
         """[(channel id, frozenset of feeding location ids as str)] of the channels
         that take available-to-sell pushes (set up and enabled: changes are not
         recorded for the others, which get a full resync when enabled)."""
-        channels = self.sudo().search(
-            [
-                ("feed_location_ids", "!=", False),
-                ("push_url", "!=", False),
-                ("push_enabled", "=", True),
-            ]
-        )
+        channels = self.sudo().search(self._push_channel_domain())
         return [
             (c.id, frozenset(str(i) for i in c.feed_location_ids.ids)) for c in channels
         ]

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from odoo.addons.retail_sync_core.engine import stock_check
@@ -23,7 +23,7 @@ class RetailSyncStockMismatch(models.Model):
 
     _name = "retail.sync.stock.mismatch"
     _description = "Retail Sync Stock Mismatch"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "retail.sync.manager.mixin"]
     _order = "detected_at desc, id desc"
 
     channel_id = fields.Many2one(
@@ -109,13 +109,8 @@ class RetailSyncStockMismatch(models.Model):
     def action_check_now(self):
         """Compare now the channels of the user's companies (any Retail Sync user:
         it only reads stock and lists)."""
-        channels = self.env["retail.sync.channel"].search(
-            [
-                ("feed_location_ids", "!=", False),
-                ("push_url", "!=", False),
-                ("push_enabled", "=", True),
-            ]
-        )
+        Channel = self.env["retail.sync.channel"]
+        channels = Channel.search(Channel._push_channel_domain())
         counts = self.sudo()._check_stock(channels.sudo())
         return {
             "type": "ir.actions.client",
@@ -138,17 +133,8 @@ class RetailSyncStockMismatch(models.Model):
         """Compare every push-enabled channel (or ``channels``); return a Counter
         of the states rows were left in by this run."""
         if channels is None:
-            channels = (
-                self.env["retail.sync.channel"]
-                .sudo()
-                .search(
-                    [
-                        ("feed_location_ids", "!=", False),
-                        ("push_url", "!=", False),
-                        ("push_enabled", "=", True),
-                    ]
-                )
-            )
+            Channel = self.env["retail.sync.channel"].sudo()
+            channels = Channel.search(Channel._push_channel_domain())
         counts = Counter()
         for channel in channels.filtered(lambda c: c._pushes_ready()):
             # One comparison of a channel at a time (the cron and a button).
@@ -249,12 +235,6 @@ class RetailSyncStockMismatch(models.Model):
         self._check_manager()
         self._push_correction()
         return True
-
-    def _check_manager(self):
-        if not self.env.user.has_group("retail_sync_core.group_manager"):
-            raise AccessError(
-                self.env._("Only Retail Sync managers may push corrections.")
-            )
 
     def _push_correction(self):
         """Queue a fresh push of Odoo's current figure through the normal push-out

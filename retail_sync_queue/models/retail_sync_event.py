@@ -540,31 +540,13 @@ class RetailSyncEvent(models.Model):
         )
 
     def _record_success(self, result, decision):
-        self.env.cr.execute("SELECT nextval('retail_sync_event_applied_seq')")
-        applied_order = self.env.cr.fetchone()[0]
-        processed = datetime.now(UTC).replace(tzinfo=None)
-        self.write(
-            {
-                "state": "done",
-                "attempts": self.attempts + 1,
-                "processed_at": processed,
-                "last_attempt_at": processed,
-                "latency_ms": int(
-                    (processed - self.received_at).total_seconds() * 1000
-                ),
-                "result": result,
-                "applied_order": applied_order,
-                "state_reason": decision.reason or False,
-                "error_message": False,
-                "error_traceback": False,
-                "next_attempt_at": False,
-            }
-        )
+        self.ensure_one()
+        self._record_successes([(self, result, decision)])
 
     @api.model
     def _record_successes(self, applied):
-        """What `_record_success` does, for the (event, result, decision) triples
-        of a batch in one statement: a spike applies hundreds per second."""
+        """Mark the (event, result, decision) triples applied, in one statement: a
+        spike applies hundreds per second."""
         if not applied:
             return
         events = self.browse([event.id for event, _r, _d in applied])
@@ -599,7 +581,7 @@ class RetailSyncEvent(models.Model):
                 processed,
                 self.env.uid,
                 events.ids,
-                [json.dumps(result) for _e, result, _d in applied],
+                [json.dumps(result) if result else None for _e, result, _d in applied],
                 orders,
                 [decision.reason or None for _e, _r, decision in applied],
             )
@@ -634,19 +616,14 @@ class RetailSyncEvent(models.Model):
                 state="failed",
                 next_attempt_at=fields.Datetime.now() + timedelta(seconds=delay),
             )
-        state_before = self.state
-        self.write(values)
         # Failures are rare: each one is kept for the event's timeline.
-        self.env["retail.sync.event.audit"].sudo().create(
-            {
-                "event_id": self.id,
-                "user_id": self.env.uid,
-                "action": values["state"],
-                "attempt": attempts,
-                "error_message": values["error_message"],
-                "state_before": state_before,
-            }
+        self._audit(
+            values["state"],
+            False,
+            attempt=attempts,
+            error_message=values["error_message"],
         )
+        self.write(values)
         _logger.info(
             "Retail Sync event %s (%s) %s: %s",
             self.id,

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-MANAGER = "retail_sync_core.group_manager"
+from odoo.addons.retail_sync_core.models.retail_sync_event import MANAGER
 
 
 class RetailSyncEventAudit(models.Model):

@@ -80,23 +80,13 @@ class RetailSyncStockMovement(models.Model):
 
         ``specs``: dicts with event, product, source, destination, quantity, name
         and reference. One quant update per product and location for all of them."""
-        specs = [
-            dict(
-                spec,
-                quantity=float_round(
-                    spec["quantity"],
-                    precision_rounding=spec["product"].uom_id.rounding,
-                ),
-            )
-            for spec in specs
-        ]
-        specs = [
-            spec
-            for spec in specs
-            if not float_is_zero(
-                spec["quantity"], precision_rounding=spec["product"].uom_id.rounding
-            )
-        ]
+        rounded = []
+        for spec in specs:
+            rounding = spec["product"].uom_id.rounding
+            quantity = float_round(spec["quantity"], precision_rounding=rounding)
+            if not float_is_zero(quantity, precision_rounding=rounding):
+                rounded.append(dict(spec, quantity=quantity))
+        specs = rounded
         deltas = defaultdict(float)
         for spec in specs:
             deltas[(spec["product"], spec["source"])] -= spec["quantity"]

@@ -199,6 +199,21 @@ class LiveOdoo:
             [("channel_id", "=", channel_id), *domain],
         )
 
+    def ref(self, xml_id):
+        """The id of the record ``module.name``."""
+        module, name = xml_id.split(".")
+        [data] = self.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        return data["res_id"]
+
+    def run_cron(self, xml_id):
+        """Run a cron's code now, in the server (as Odoo's 'Run manually')."""
+        self.call("ir.cron", "method_direct_trigger", [self.ref(xml_id)])
+
     def wait_until(self, predicate, timeout, interval=0.5):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
