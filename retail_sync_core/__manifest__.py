@@ -3,7 +3,7 @@
 {
     "name": "Retail Sync Core",
     "summary": "Channels, inbox, bindings, contracts and the Retail Sync menu",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
     "author": "Retail Sync",
@@ -12,11 +12,15 @@
     "application": True,
     "installable": True,
     "depends": ["mail", "web"],
-    "external_dependencies": {"python": ["jsonschema", "requests"]},
+    # Every package the addon imports itself (Odoo's own included).
+    "external_dependencies": {
+        "python": ["jsonschema", "psycopg2", "requests", "werkzeug"]
+    },
     "data": [
         "security/retail_sync_core_groups.xml",
         "security/ir.model.access.csv",
         "security/retail_sync_core_rules.xml",
+        "data/retail_sync_domain_data.xml",
         "data/retail_sync_contract_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -25,6 +29,7 @@
         "views/retail_sync_event_views.xml",
         "views/retail_sync_binding_views.xml",
         "views/retail_sync_contract_views.xml",
+        "views/retail_sync_domain_views.xml",
         "views/retail_sync_delivery_views.xml",
         "views/retail_sync_channel_domain_views.xml",
         "views/retail_sync_stat_views.xml",

@@ -3,7 +3,7 @@
 {
     "name": "Retail Sync E-commerce",
     "summary": "Storefronts: web orders reserve stock, available-to-sell pushed back",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
     "author": "Retail Sync",
@@ -14,7 +14,9 @@
     "data": [
         "security/ir.model.access.csv",
         "security/retail_sync_ecom_rules.xml",
+        "data/retail_sync_domain_data.xml",
         "data/retail_sync_contract_data.xml",
+        "data/queue_job_function_data.xml",
         "data/ir_cron_data.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_stock_mismatch_views.xml",

@@ -98,6 +98,7 @@ write_configs() {
             -e "s#@PG_PORT@#$RS_PG_PORT#g" -e "s#@DB_USER@#$RS_DB_USER#g" \
             -e "s#@ADMIN_PASSWD@#$admin_passwd#g" -e "s#@HTTP_PORT@#$RS_HTTP_PORT#g" \
             -e "s#@GEVENT_PORT@#$RS_GEVENT_PORT#g" \
+            -e "s#@TEST_ADDONS_PATH@#$RS_ROOT/tests/addons#g" \
             -e "s#@TEST_HTTP_PORT@#$RS_TEST_HTTP_PORT#g" -e "s#@WORKERS@#$RS_WORKERS#g" \
             -e "s#@DEMO_DB@#$RS_DEMO_DB#g" -e "s#@TEST_DB@#$RS_TEST_DB#g" \
             "$RS_ROOT/setup/$template.template" >"$RS_LOCAL/$template"

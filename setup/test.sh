@@ -11,7 +11,8 @@ trap rs_pg_stop_if_started EXIT
 
 TEST_CONF="$RS_LOCAL/odoo-test.conf"
 INSTALL_LOG="$RS_LOG/test-db.log"
-MODULES="retail_sync,retail_sync_demo"
+# retail_sync_test_handler (tests/addons) proves the extension point: test database only.
+MODULES="retail_sync,retail_sync_demo,retail_sync_test_handler"
 
 rs_say "creating the test database $RS_TEST_DB with $MODULES"
 rs_psql -d postgres -c "DROP DATABASE IF EXISTS $RS_TEST_DB WITH (FORCE)"
@@ -25,8 +26,8 @@ fi
 installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_module
     WHERE state = 'installed' AND name IN ('retail_sync', 'retail_sync_core',
     'retail_sync_queue', 'retail_sync_stock', 'retail_sync_pos', 'retail_sync_ecom',
-    'retail_sync_demo')")"
-[ "$installed" = 7 ] || rs_die "only $installed of the 7 Retail Sync modules installed"
+    'retail_sync_demo', 'retail_sync_test_handler')")"
+[ "$installed" = 8 ] || rs_die "only $installed of the 8 Retail Sync modules installed"
 
 # The live tests (tests/live) run a real server, with workers and the queue_job
 # runner, on a copy of the freshly installed database.
@@ -45,7 +46,7 @@ set +e
 "$RS_VENV/bin/pytest" \
     --odoo-config="$TEST_CONF" --odoo-database="$RS_TEST_DB" --odoo-http \
     --odoo-log-level=warn --junitxml="$JUNIT" \
-    tests/unit retail_sync_*/tests addons/*/tests tests/live "$@"
+    tests/unit retail_sync_*/tests addons/*/tests tests/addons/*/tests tests/live "$@"
 status=$?
 set -e
 # A green run must have run Odoo tests and the browser tour, and skipped nothing.

@@ -7,7 +7,7 @@ import psycopg2
 from odoo import http
 from odoo.http import request
 
-from .responses import json_problem, json_response
+from .responses import json_problem, reception_response
 
 _logger = logging.getLogger(__name__)
 
@@ -65,11 +65,9 @@ class RetailSyncEventsController(http.Controller):
             return json_problem(
                 413, "body_too_large", f"the body exceeds {channel.max_body_kb} KiB"
             )
-        outcome = (
+        reception = (
             request.env["retail.sync.event"]
             .sudo()
-            ._ingest_request(
-                channel, body, request.httprequest.headers.get(SIGNATURE_HEADER)
-            )
+            ._receive(channel, body, request.httprequest.headers.get(SIGNATURE_HEADER))
         )
-        return json_response(outcome.status, outcome.body, outcome.headers)
+        return reception_response(reception)

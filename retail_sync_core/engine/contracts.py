@@ -1,7 +1,8 @@
 """Versioned event contracts: JSON Schema documents shipped in each addon's contracts/.
 
-A contract file ``contracts/<type>/<version>.json`` holds the type's metadata and the
-JSON Schema of its ``data``; the full event schema is the v1 envelope with that
+A contract file ``contracts/<type>/<version>.json`` holds the type's metadata (its
+domain, the handler model that applies it, its ordering key) and the JSON Schema of its
+``data``; the full event schema is the v1 envelope with that
 ``data``.
 Validation uses the ``jsonschema`` library (Draft 2020-12) and reports each problem with
 its JSON pointer.
@@ -18,15 +19,6 @@ from jsonschema import Draft202012Validator
 
 ENVELOPE_PATH = pathlib.Path(__file__).resolve().parent.parent / "contracts"
 ENVELOPE_FILE = "envelope.v1.json"
-DOMAINS = (
-    "inventory",
-    "orders",
-    "payments",
-    "refunds",
-    "catalog",
-    "customers",
-    "system",
-)
 MAX_ERRORS = 10
 _KEY_FIELD = re.compile(r"\{([a-zA-Z0-9_.]+)\}")
 
@@ -40,6 +32,7 @@ class Contract:
     event_type: str
     version: int
     domain: str
+    handler: str
     title: str
     description: str
     ordering_key: str
@@ -101,14 +94,15 @@ def load_contract_file(path, envelope=None):
         raise ContractFileError(
             f"{path}: must be stored as {event_type}/{version}.json"
         )
-    domain = raw.get("domain", "system")
-    if domain not in DOMAINS:
-        raise ContractFileError(f"{path}: unknown domain {domain!r}")
+    handler = raw.get("handler")
+    if not isinstance(handler, str) or not handler:
+        raise ContractFileError(f"{path}: names no handler model")
     envelope = envelope or load_envelope()
     return Contract(
         event_type=event_type,
         version=version,
-        domain=domain,
+        domain=raw.get("domain", "system"),
+        handler=handler,
         title=raw.get("title", event_type),
         description=raw.get("description", ""),
         ordering_key=raw.get("ordering_key", event_type),

@@ -117,7 +117,7 @@ class Figures:
     Live counts come from the inbox (pending states); windowed counts and the
     latency histogram from the per-minute statistics."""
 
-    queue_depth: int = 0  # received, queued, processing, failed (retrying), blocked
+    queue_depth: int = 0  # received, queued, failed (retrying), blocked
     retrying: int = 0  # failed, will retry
     dead: int = 0
     oldest_pending_at: datetime | None = None  # reception of the oldest waiting event

@@ -17,9 +17,13 @@ from . import (
     retail_sync_channel_test,
     retail_sync_contract,
     retail_sync_delivery,
+    retail_sync_domain,
     retail_sync_duplicate,
     retail_sync_event,
     retail_sync_event_link,
+    retail_sync_handler,
+    retail_sync_handler_ping,
+    retail_sync_lock,
     retail_sync_rate_bucket,
     retail_sync_stat,
 )

@@ -6,7 +6,6 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 
 from ..engine import overview
-from .retail_sync_contract import DOMAIN_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -84,7 +83,7 @@ class RetailSyncAlert(models.Model):
     def _check_latency(self, channel, snapshot):
         """A domain whose p95 latency over the recent window is above its target."""
         breaches = []
-        labels = dict(DOMAIN_SELECTION)
+        labels = self.env["retail.sync.domain"]._labels()
         for line in channel.domain_ids:
             figures = snapshot["domains"].get(line.domain)
             p95 = figures.p95() if figures else None
@@ -93,7 +92,7 @@ class RetailSyncAlert(models.Model):
                     self.env._(
                         "%(domain)s: p95 %(p95)s over the last %(window)s minutes, "
                         "target %(target)s",
-                        domain=labels[line.domain],
+                        domain=labels.get(line.domain, line.domain),
                         p95=overview.format_ms(p95),
                         window=overview.LONG_WINDOW,
                         target=overview.format_ms(line.latency_target_ms),

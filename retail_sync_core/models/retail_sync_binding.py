@@ -1,7 +1,5 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import api, fields, models, tools
 
 from ..engine.errors import MissingBindingError
@@ -112,7 +110,8 @@ class RetailSyncBinding(models.Model):
         """The Odoo record bound to ``external_ref``; raise MissingBindingError if none.
 
         ``fallback`` (a callable returning a record or an empty recordset) lets an
-        addon match without an explicit binding, such as a product by its SKU.
+        addon match without an explicit binding, such as a product by its SKU
+        (retail_sync_stock resolves products and stores).
         """
         bound = self._bound_target(channel.id, kind, str(external_ref))
         if bound and bound[0] in self.env:
@@ -123,83 +122,3 @@ class RetailSyncBinding(models.Model):
         if record:
             return record
         raise MissingBindingError(channel.code, kind, external_ref)
-
-    @api.model
-    def _resolve_product(self, channel, line, cache=None):
-        """The product a channel's line means: its product binding, else the one
-        product of the channel's company whose internal reference (sku) or barcode
-        matches. ``cache`` (a dict) spares the lookups within one batch."""
-        sku, barcode = line.get("sku"), line.get("barcode")
-        reference = sku or barcode
-        key = ("product", channel.id, reference)
-        if cache is not None and key in cache:
-            return cache[key]
-        # product.product exists once a stock or sales addon is installed; the
-        # channels that send product lines depend on one.
-        Product = self.env["product.product"].sudo()
-
-        def by_reference():
-            field = "default_code" if sku else "barcode"
-            found = Product.search(
-                [
-                    (field, "=", reference),
-                    ("company_id", "in", [False, channel.company_id.id]),
-                ],
-                limit=2,
-            )
-            return found if len(found) == 1 else Product
-
-        product = self._resolve(channel, "product", reference, fallback=by_reference)
-        if cache is not None:
-            cache[key] = product
-        return product
-
-    @api.model
-    def _prefetch_products(self, channel, lines, cache):
-        """Resolve the products of many lines at once into ``cache``, the dict
-        `_resolve_product` reads: one query for bindings, one per kind of reference.
-        What stays unresolved (unknown, ambiguous) is left to `_resolve_product`,
-        which names the binding to add."""
-        wanted = {}
-        for line in lines:
-            sku, barcode = line.get("sku"), line.get("barcode")
-            reference = sku or barcode
-            if reference and ("product", channel.id, reference) not in cache:
-                wanted[reference] = "default_code" if sku else "barcode"
-        if not wanted:
-            return
-        bindings = self.sudo().search(
-            [
-                ("channel_id", "=", channel.id),
-                ("kind", "=", "product"),
-                ("external_ref", "in", list(wanted)),
-            ]
-        )
-        for binding in bindings:
-            target = binding._target()
-            if target and target.exists():
-                cache[("product", channel.id, binding.external_ref)] = target
-                wanted.pop(binding.external_ref, None)
-        Product = self.env["product.product"].sudo()
-        for field in ("default_code", "barcode"):
-            references = [ref for ref, kind in wanted.items() if kind == field]
-            if not references:
-                continue
-            matches = defaultdict(lambda: Product)
-            for product in Product.search_fetch(
-                [
-                    (field, "in", references),
-                    ("company_id", "in", [False, channel.company_id.id]),
-                ],
-                [field],
-            ):
-                matches[product[field]] |= product
-            found = Product.browse(
-                [p.id for ps in matches.values() if len(ps) == 1 for p in ps]
-            )
-            for reference, products in matches.items():
-                if len(products) == 1:
-                    # One prefetch set: their fields are then read in one query.
-                    cache[("product", channel.id, reference)] = products.with_prefetch(
-                        found._prefetch_ids
-                    )

@@ -6,18 +6,7 @@ import time
 
 from odoo import Command, api, fields, models
 
-from ..engine import circuit, overview
-from .retail_sync_contract import DOMAIN_SELECTION
-
-# Sync tier and latency target of each data domain for a new channel.
-DEFAULT_DOMAIN_TIERS = {
-    "inventory": ("realtime", 2_000),
-    "orders": ("realtime", 2_000),
-    "payments": ("realtime", 2_000),
-    "refunds": ("realtime", 2_000),
-    "catalog": ("minutes", 300_000),
-    "customers": ("minutes", 300_000),
-}
+from ..engine import actions, circuit, overview
 
 
 class RetailSyncChannel(models.Model):
@@ -211,12 +200,8 @@ class RetailSyncChannel(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if "domain_ids" not in vals:
-                vals["domain_ids"] = [
-                    Command.create(
-                        {"domain": domain, "tier": tier, "latency_target_ms": target}
-                    )
-                    for domain, (tier, target) in DEFAULT_DOMAIN_TIERS.items()
-                ]
+                # One line per installed domain, with the domain's defaults.
+                vals["domain_ids"] = self.env["retail.sync.domain"]._channel_lines()
         return super().create(vals_list)
 
     def _signing_secrets(self):
@@ -256,7 +241,9 @@ class RetailSyncChannel(models.Model):
             values["latency_summary"] = (
                 self.env._(
                     "%(domain)s: p95 %(p95)s / %(target)s",
-                    domain=dict(DOMAIN_SELECTION)[worst[0]],
+                    domain=self.env["retail.sync.domain"]
+                    ._labels()
+                    .get(worst[0], worst[0]),
                     p95=overview.format_ms(worst[1]),
                     target=overview.format_ms(worst[2]),
                 )
@@ -477,14 +464,7 @@ class RetailSyncChannel(models.Model):
         self.ensure_one()
         self._check_manager()
         run = self.env["retail.sync.channel.test"]._start(self)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": run._name,
-            "res_id": run.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Test event"),
-        }
+        return actions.open_in_dialog(run._name, run.id, self.env._("Test event"))
 
     def action_generate_api_key(self):
         key = self._generate_api_key()
@@ -500,11 +480,4 @@ class RetailSyncChannel(models.Model):
         wizard = self.env["retail.sync.secret.wizard"].create(
             {"channel_id": self.id, "label": label, "secret": value}
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": wizard._name,
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": label,
-        }
+        return actions.open_in_dialog(wizard._name, wizard.id, label)

@@ -3,7 +3,7 @@
 from odoo import fields, models
 
 from ..engine import overview
-from .retail_sync_contract import DOMAIN_SELECTION
+from .retail_sync_domain import SYNC_TIERS, domain_selection
 
 
 class RetailSyncChannelDomain(models.Model):
@@ -19,18 +19,8 @@ class RetailSyncChannelDomain(models.Model):
         "retail.sync.channel", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="channel_id.company_id", store=True)
-    domain = fields.Selection(
-        [d for d in DOMAIN_SELECTION if d[0] != "system"], required=True
-    )
-    tier = fields.Selection(
-        [
-            ("realtime", "Real time (seconds)"),
-            ("minutes", "Minutes"),
-            ("batch", "Hourly / daily batch"),
-        ],
-        required=True,
-        default="realtime",
-    )
+    domain = fields.Selection(domain_selection, required=True)
+    tier = fields.Selection(SYNC_TIERS, required=True, default="realtime")
     latency_target_ms = fields.Integer(
         string="Latency target (ms)",
         required=True,

@@ -4,27 +4,22 @@ import json
 import logging
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 from odoo.modules.module import get_module_path
 
 from ..engine import contracts as engine_contracts
+from .retail_sync_domain import domain_selection
 
 _logger = logging.getLogger(__name__)
-
-DOMAIN_SELECTION = [
-    ("inventory", "Inventory"),
-    ("orders", "Orders"),
-    ("payments", "Payments"),
-    ("refunds", "Refunds"),
-    ("catalog", "Catalog"),
-    ("customers", "Customers"),
-    ("system", "System"),
-]
 
 
 class RetailSyncContract(models.Model):
     """A versioned event contract. The JSON Schema files shipped in each addon's
     contracts/ folder are the source of truth; these records mirror them (loaded on
-    install and update) so channels can reference them and operators can read them."""
+    install and update) so channels can reference them and operators can read them.
+
+    A contract names its domain and the handler model that applies its events: the
+    drain finds both here and never names an event type."""
 
     _name = "retail.sync.contract"
     _inherit = ["retail.sync.cached.mixin"]
@@ -35,7 +30,11 @@ class RetailSyncContract(models.Model):
     name = fields.Char(string="Title", required=True)
     event_type = fields.Char(required=True, index=True)
     version = fields.Integer(required=True)
-    domain = fields.Selection(DOMAIN_SELECTION, required=True, default="system")
+    domain = fields.Selection(domain_selection, required=True, default="system")
+    handler_model = fields.Char(
+        required=True,
+        help="The retail.sync.handler model that applies events of this contract.",
+    )
     description = fields.Text()
     ordering_key_template = fields.Char(
         required=True,
@@ -84,6 +83,7 @@ class RetailSyncContract(models.Model):
                 "event_type": contract.event_type,
                 "version": contract.version,
                 "domain": contract.domain,
+                "handler_model": self._checked_handler(contract),
                 "description": contract.description,
                 "ordering_key_template": contract.ordering_key,
                 "absolute_state": contract.absolute_state,
@@ -108,6 +108,39 @@ class RetailSyncContract(models.Model):
         return True
 
     @api.model
+    def _checked_handler(self, contract):
+        """The contract's handler model, refused at install when it is not a
+        handler or its domain is not installed (a typo fails loudly, once)."""
+        handler = contract.handler
+        base = self.env.registry["retail.sync.handler"]
+        if handler not in self.env or not isinstance(self.env[handler], base):
+            raise UserError(
+                self.env._(
+                    "Contract %(type)s v%(version)s names %(handler)s, which is not "
+                    "a retail.sync.handler model",
+                    type=contract.event_type,
+                    version=contract.version,
+                    handler=handler,
+                )
+            )
+        if contract.domain not in self.env["retail.sync.domain"]._labels():
+            raise UserError(
+                self.env._(
+                    "Contract %(type)s v%(version)s belongs to domain %(domain)s, "
+                    "which no installed addon defines",
+                    type=contract.event_type,
+                    version=contract.version,
+                    domain=contract.domain,
+                )
+            )
+        return handler
+
+    def _handler(self):
+        """The handler model that applies this contract's events."""
+        self.ensure_one()
+        return self.env[self.handler_model].sudo()
+
+    @api.model
     @tools.ormcache()
     def _contract_index(self):
         """{(type, version): metadata} of active contracts, cached per registry.
@@ -120,6 +153,7 @@ class RetailSyncContract(models.Model):
                 "event_type",
                 "version",
                 "domain",
+                "handler_model",
                 "ordering_key_template",
                 "absolute_state",
                 "retry_max_attempts",

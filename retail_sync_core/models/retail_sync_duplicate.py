@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .retail_sync_contract import DOMAIN_SELECTION
+from .retail_sync_domain import domain_selection
 
 
 class RetailSyncDuplicate(models.Model):
@@ -20,7 +20,7 @@ class RetailSyncDuplicate(models.Model):
     channel_id = fields.Many2one(
         "retail.sync.channel", required=True, ondelete="cascade", index=True
     )
-    domain = fields.Selection(DOMAIN_SELECTION, required=True)
+    domain = fields.Selection(domain_selection, required=True)
     count = fields.Integer(required=True)
     counted_at = fields.Datetime(required=True, index=True)
 

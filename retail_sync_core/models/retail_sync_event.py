@@ -2,25 +2,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
-import traceback
 from datetime import UTC, datetime
 
-import psycopg2
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import canonical, contracts, masking, signing
-from ..engine.errors import PermanentError, RetryableError
-from .retail_sync_contract import DOMAIN_SELECTION
+from ..engine import canonical, contracts, masking, outcomes, signing
+from ..engine.errors import PermanentError
+from .retail_sync_domain import domain_selection
 
 _logger = logging.getLogger(__name__)
 
 EVENT_STATES = [
     ("received", "Received"),
     ("queued", "Queued"),
-    ("processing", "Processing"),
     ("done", "Done"),
     ("failed", "Failed (will retry)"),
     ("dead", "Dead"),
@@ -28,7 +23,7 @@ EVENT_STATES = [
     ("blocked", "Blocked"),
 ]
 # States of an event that still has to be applied (or released) for its key to move on.
-PENDING_STATES = ("received", "queued", "processing", "failed", "blocked", "dead")
+PENDING_STATES = ("received", "queued", "failed", "blocked", "dead")
 
 MANAGER = "retail_sync_core.group_manager"
 # Events shown before and after an event of the same ordering key.
@@ -59,19 +54,6 @@ _INSERT_COLUMNS = (
     "write_uid",
     "write_date",
 )
-
-
-class IngestOutcome:
-    """What the endpoint answers: an HTTP status, a JSON body and extra headers."""
-
-    def __init__(self, status, body, headers=None):
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-def _problem(status, error, message, **extra):
-    return {"status": status, "error": error, "message": message, **extra}
 
 
 def _pretty(value):
@@ -109,7 +91,7 @@ class RetailSyncEvent(models.Model):
     event_type = fields.Char("Type", required=True, index=True)
     schema_version = fields.Integer(required=True)
     contract_id = fields.Many2one("retail.sync.contract", ondelete="restrict")
-    domain = fields.Selection(DOMAIN_SELECTION, index=True)
+    domain = fields.Selection(domain_selection, index=True)
     ordering_key = fields.Char(required=True, index=True)
     sequence = fields.Integer()
     occurred_at = fields.Datetime(required=True)
@@ -280,8 +262,7 @@ class RetailSyncEvent(models.Model):
             CREATE INDEX IF NOT EXISTS retail_sync_event_pending_key_idx
                 ON retail_sync_event
                    (channel_id, ordering_key, sequence, occurred_at, id)
-             WHERE state IN ('received', 'queued', 'processing', 'failed', 'blocked',
-                             'dead')
+             WHERE state IN ('received', 'queued', 'failed', 'blocked', 'dead')
             """
         )
         # The overview counts waiting events per channel, domain and state, and
@@ -290,93 +271,84 @@ class RetailSyncEvent(models.Model):
             """
             CREATE INDEX IF NOT EXISTS retail_sync_event_waiting_idx
                 ON retail_sync_event (channel_id, domain, state, received_at)
-             WHERE state IN ('received', 'queued', 'processing', 'failed', 'blocked',
-                             'dead')
+             WHERE state IN ('received', 'queued', 'failed', 'blocked', 'dead')
             """
         )
         return result
 
     # ------------------------------------------------------------------ ingestion
     @api.model
-    def _ingest_request(self, channel, body, signature=None):
-        """Store what a channel POSTed and enqueue it; return an IngestOutcome.
+    def _receive(self, channel, body, signature=None):
+        """Store what a channel sent (raw bytes) and enqueue it; return a Reception:
+        a refusal of the whole request, or one outcome per event.
 
         Runs as superuser for an authenticated channel. Nothing irreversible happens
         here (Odoo may replay the request on a serialization failure): rows are
-        written, jobs enqueued in the same transaction.
-        """
+        written, jobs enqueued in the same transaction."""
         secrets = channel._signing_secrets()
         if secrets and not signing.verify_body_signature(secrets, body, signature):
-            return IngestOutcome(
-                401,
-                _problem(
-                    401,
-                    "bad_signature",
+            return outcomes.Reception(
+                outcomes.Refusal(
+                    outcomes.BAD_SIGNATURE,
                     "X-Retail-Sync-Signature is missing or does not match the body",
-                ),
+                )
             )
         try:
             document = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            return IngestOutcome(
-                400, _problem(400, "malformed_json", f"the body is not JSON: {exc}")
+            return outcomes.Reception(
+                outcomes.Refusal(outcomes.MALFORMED, f"the body is not JSON: {exc}")
             )
         is_batch = isinstance(document, dict) and set(document) == {"events"}
         if is_batch:
             events = document["events"]
             if not isinstance(events, list) or not events:
-                return IngestOutcome(
-                    422,
-                    _problem(
-                        422,
-                        "invalid",
+                return outcomes.Reception(
+                    outcomes.Refusal(
+                        outcomes.EMPTY_BATCH,
                         "events must be a non-empty array",
-                        problems=[{"pointer": "/events", "reason": "not a list"}],
+                        details={
+                            "problems": [{"pointer": "/events", "reason": "not a list"}]
+                        },
                     ),
+                    is_batch=True,
                 )
         else:
             events = [document]
+        return self._receive_events(channel, events, is_batch=is_batch)
+
+    @api.model
+    def _receive_events(self, channel, events, is_batch=True):
+        """Store already parsed events of a channel, within its limits; return a
+        Reception. The entry point for anything that is not an HTTP request (a
+        poller, a test)."""
         if len(events) > channel.max_batch_size:
-            return IngestOutcome(
-                413,
-                _problem(
-                    413,
-                    "batch_too_large",
+            return outcomes.Reception(
+                outcomes.Refusal(
+                    outcomes.BATCH_TOO_LARGE,
                     f"{len(events)} events in one request; this channel accepts at "
                     f"most {channel.max_batch_size}",
                 ),
+                is_batch=is_batch,
             )
         decision = self.env["retail.sync.rate.bucket"]._take(channel, len(events))
         if not decision.allowed:
             retry_after = max(1, int(decision.retry_after + 0.999))
-            return IngestOutcome(
-                429,
-                _problem(
-                    429,
-                    "rate_limited",
+            return outcomes.Reception(
+                outcomes.Refusal(
+                    outcomes.RATE_LIMITED,
                     f"over the rate limit of {channel.rate_limit:g} events/s; retry "
                     f"after {retry_after} s",
                     retry_after=retry_after,
                 ),
-                {"Retry-After": str(retry_after)},
+                is_batch=is_batch,
             )
-        results = self._store_events(channel, events)
-        if not is_batch:
-            result = results[0]
-            return IngestOutcome(result["status"], result)
-        statuses = {r["status"] for r in results}
-        status = statuses.pop() if len(statuses) == 1 else 207
-        if status not in (200, 202):
-            status = 207
-        counts = {
-            "accepted": sum(r["status"] == 202 for r in results),
-            "duplicates": sum(r["status"] == 200 for r in results),
-            "rejected": sum(r["status"] >= 400 for r in results),
-        }
-        return IngestOutcome(status, {"status": status, **counts, "results": results})
+        return outcomes.Reception(
+            outcomes=self._store_events(channel, events), is_batch=is_batch
+        )
 
     def _store_events(self, channel, events):
-        """Validate, mask and insert events; one result dict per event, in order."""
+        """Validate, mask and insert events; one EventOutcome per event, in order."""
         contract_model = self.env["retail.sync.contract"]
         index = contract_model._contract_index()
         schemas = contract_model._schemas()
@@ -390,23 +362,21 @@ class RetailSyncEvent(models.Model):
                 problems = contracts.check_event(event, schemas, envelope)
             except contracts.UnknownContract as exc:
                 results.append(
-                    _problem(
-                        422,
-                        "unknown_contract",
+                    outcomes.EventOutcome(
+                        outcomes.UNKNOWN_CONTRACT,
+                        event_id,
                         str(exc),
-                        id=event_id,
-                        supported=exc.supported,
+                        details={"supported": exc.supported},
                     )
                 )
                 continue
             if problems:
                 results.append(
-                    _problem(
-                        422,
-                        "invalid",
+                    outcomes.EventOutcome(
+                        outcomes.INVALID,
+                        event_id,
                         "the event does not match its contract",
-                        id=event_id,
-                        problems=[p.as_dict() for p in problems],
+                        details={"problems": [p.as_dict() for p in problems]},
                     )
                 )
                 continue
@@ -415,12 +385,11 @@ class RetailSyncEvent(models.Model):
                 (event["type"], event["schema_version"]) not in allowed
             ):
                 results.append(
-                    _problem(
-                        403,
-                        "type_not_allowed",
+                    outcomes.EventOutcome(
+                        outcomes.NOT_ALLOWED,
+                        event_id,
                         f"channel {channel.code} may not send {event['type']} "
                         f"v{event['schema_version']}",
-                        id=event_id,
                     )
                 )
                 continue
@@ -463,38 +432,32 @@ class RetailSyncEvent(models.Model):
             external_id, payload_hash = values[2], values[12]
             if external_id in inserted and inserted[external_id][1] == position:
                 new_ids.append(inserted[external_id][0])
-                results[position] = {
-                    "status": 202,
-                    "result": "accepted",
-                    "id": external_id,
-                }
+                results[position] = outcomes.EventOutcome(
+                    outcomes.ACCEPTED, external_id
+                )
+                continue
+            original = existing.get(external_id) or {
+                "hash": inserted[external_id][2],
+                "state": "received",
+            }
+            if original["hash"] == payload_hash:
+                duplicate_domains.append(values[6])
+                results[position] = outcomes.EventOutcome(
+                    outcomes.DUPLICATE, external_id, state=original["state"]
+                )
             else:
-                original = existing.get(external_id) or {
-                    "hash": inserted[external_id][2],
-                    "state": "received",
-                }
-                if original["hash"] == payload_hash:
-                    duplicate_domains.append(values[6])
-                    results[position] = {
-                        "status": 200,
-                        "result": "duplicate",
-                        "id": external_id,
-                        "state": original["state"],
-                    }
-                else:
-                    results[position] = _problem(
-                        409,
-                        "conflict",
-                        f"event {external_id} was already received with a different "
-                        "payload",
-                        id=external_id,
-                    )
+                results[position] = outcomes.EventOutcome(
+                    outcomes.CONFLICT,
+                    external_id,
+                    f"event {external_id} was already received with a different "
+                    "payload",
+                )
         self.env["retail.sync.duplicate"]._record(channel, duplicate_domains, now)
         if new_ids:
-            queued = self.browse(new_ids)._enqueue_processing()
+            state = "queued" if self.browse(new_ids)._enqueue_processing() else None
             for result in results:
-                if result.get("status") == 202:
-                    result["state"] = "queued" if queued else "received"
+                if result.kind == outcomes.ACCEPTED:
+                    result.state = state or "received"
         return results
 
     def _insert_rows(self, rows):
@@ -555,60 +518,12 @@ class RetailSyncEvent(models.Model):
         return False
 
     # ------------------------------------------------------------------ applying
-    @api.model
-    def _handlers(self):
-        """{event type: handler method name}; addons add theirs with super()."""
-        return {"system.ping": "_handle_system_ping"}
-
-    @api.model
-    def _batch_handlers(self):
-        """{event type: method applying many events of that type at once}.
-
-        Called on a recordset of consecutive events of one key, in order; returns
-        {event id: result}. The drain falls back to ``_handlers()`` one by one when
-        a batch fails, so a bad event is isolated."""
-        return {}
-
-    def _apply(self):
-        """Run this event's handler; return what it reports (a JSON-able dict)."""
+    def _handler(self):
+        """The handler model that applies this event (its contract names it)."""
         self.ensure_one()
-        method = self._handlers().get(self.event_type)
-        if not method:
+        if self.contract_id.handler_model not in self.env:
             raise PermanentError(f"no handler is installed for {self.event_type}")
-        return getattr(self, method)() or {}
-
-    def _handle_system_ping(self):
-        data = self.payload.get("data", {})
-        received = self.received_at.replace(tzinfo=UTC)
-        return {
-            "pong": True,
-            "message": data.get("message", ""),
-            "received_to_applied_ms": int(
-                (datetime.now(UTC) - received).total_seconds() * 1000
-            ),
-        }
-
-    @api.model
-    def _classify_error(self, exc):
-        """'retryable' or 'permanent' for an exception a handler raised."""
-        if isinstance(exc, RetryableError | psycopg2.OperationalError | TimeoutError):
-            return "retryable"
-        if isinstance(
-            exc,
-            PermanentError | ValidationError | UserError | AccessError | MissingError,
-        ):
-            return "permanent"
-        # Unknown errors (a bug, a network hiccup) are retried, capped by the
-        # contract's attempts, so a transient one heals and a lasting one ends dead.
-        return "retryable"
-
-    def _error_values(self, exc):
-        return {
-            "error_message": str(exc) or exc.__class__.__name__,
-            "error_traceback": "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__)
-            ),
-        }
+        return self.contract_id._handler()
 
     def _link(self, records):
         """Record that this event produced ``records`` (shown on the event form)."""

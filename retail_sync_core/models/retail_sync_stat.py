@@ -5,14 +5,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import overview
-from .retail_sync_contract import DOMAIN_SELECTION
+from ..engine import locks, overview
+from .retail_sync_domain import domain_selection
 from .retail_sync_event import PENDING_STATES
 
 # How period_hour is written (PostgreSQL to_char).
 HOUR_FORMAT = "YYYY-MM-DD HH24:00"
-# The rollup's advisory lock (two rollups never run at once).
-ROLLUP_LOCK = (0x52530004, 1)
 
 
 def _bucket_label(index):
@@ -55,7 +53,7 @@ class RetailSyncStat(models.Model):
         "retail.sync.channel", required=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    domain = fields.Selection(DOMAIN_SELECTION, required=True, readonly=True)
+    domain = fields.Selection(domain_selection, required=True, readonly=True)
     period_start = fields.Datetime("Period", required=True, index=True, readonly=True)
     period_hour = fields.Char(
         "Hour (UTC)",
@@ -135,8 +133,8 @@ class RetailSyncStat(models.Model):
         self.env["retail.sync.event"].flush_model()
         self.env["retail.sync.duplicate"].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", *ROLLUP_LOCK))
-        if not cr.fetchone()[0]:
+        # Two rollups never run at once.
+        if not self.env["retail.sync.lock"]._try(locks.STATS_ROLLUP, 1):
             return None
         start = self._rollup_start(now)
         if start is None:

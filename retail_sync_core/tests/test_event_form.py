@@ -17,10 +17,11 @@ class TestEventForm(ChannelMixin, TransactionCase):
         cls.Event = cls.env["retail.sync.event"]
 
     def ingest(self, *events):
-        outcome = self.Event._ingest_request(
+        reception = self.Event._receive(
             self.channel, json.dumps({"events": list(events)}).encode()
         )
-        self.assertIn(outcome.status, (202, 207), outcome.body)
+        self.assertIsNone(reception.refusal)
+        self.assertTrue(all(outcome.stored for outcome in reception.outcomes))
 
     def event(self, external_id):
         return self.Event.search(

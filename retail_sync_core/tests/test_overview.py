@@ -185,7 +185,7 @@ class TestOverview(InboxMixin, TransactionCase):
         self.assertEqual(inventory.health, "breach")
         orders = self.line("orders")
         self.assertEqual((orders.dead_count, orders.health), (1, "breach"))
-        self.assertEqual(self.line("catalog").health, "ok")
+        self.assertEqual(self.line("refunds").health, "ok")
         channel = self.channel
         self.assertEqual(channel.queue_depth, 3)
         self.assertEqual(channel.dead_count, 1)
@@ -211,8 +211,8 @@ class TestOverview(InboxMixin, TransactionCase):
         event = make_event(event_id="dup-1")
         body = json.dumps({"events": [event, event]}).encode()
         Event = self.env["retail.sync.event"]
-        Event._ingest_request(self.channel, body)
-        Event._ingest_request(self.channel, json.dumps(event).encode())
+        Event._receive(self.channel, body)
+        Event._receive(self.channel, json.dumps(event).encode())
         duplicates = self.env["retail.sync.duplicate"].search(
             [("channel_id", "=", self.channel.id)]
         )
@@ -279,7 +279,7 @@ class TestOverview(InboxMixin, TransactionCase):
             "rs_overview_manager",
             "base.group_user,retail_sync_core.group_manager",
         )
-        line = self.line("catalog").with_user(manager)
+        line = self.line("refunds").with_user(manager)
         line.write({"tier": "batch", "latency_target_ms": 3_600_000})
         self.assertEqual(line.latency_target_ms, 3_600_000)
 

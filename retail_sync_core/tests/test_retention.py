@@ -24,7 +24,7 @@ class TestRetention(ChannelMixin, TransactionCase):
 
     def stored_event(self, state, days_old, **values):
         event = make_event(data={"message": "customer jane@example.com"})
-        self.Event._ingest_request(self.channel, json.dumps(event).encode())
+        self.Event._receive(self.channel, json.dumps(event).encode())
         record = self.Event.search(
             [("channel_id", "=", self.channel.id), ("external_id", "=", event["id"])]
         )

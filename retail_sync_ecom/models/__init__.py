@@ -1,6 +1,11 @@
+# The shared web order handler first: the others inherit it.
+from . import retail_sync_handler_ecom_order
+
+# isort: split
 from . import (
     retail_sync_channel,
-    retail_sync_event,
+    retail_sync_handler_ecom_order_cancelled,
+    retail_sync_handler_ecom_order_created,
     retail_sync_push_pending,
     retail_sync_stock_ack,
     retail_sync_stock_mismatch,

@@ -7,12 +7,11 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.retail_sync_core.engine import circuit
+from odoo.addons.retail_sync_core.engine import circuit, locks
 
 TOPIC = "inventory.available"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
-LOCK_NAMESPACE = 0x52530002
 
 
 class RetailSyncChannel(models.Model):
@@ -64,22 +63,10 @@ class RetailSyncChannel(models.Model):
     def _queue_full_stock(self):
         """Queue the figure of every product stocked at the feeding locations (a new
         channel, a changed feed, an endpoint enabled, or an operator's resync)."""
+        Pending = self.env["retail.sync.push.pending"]
         for channel in self:
-            if not channel._pushes_ready():
-                continue
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO retail_sync_push_pending (channel_id, product_id,
-                                                          create_date)
-                    SELECT %s, stocked.product_id, now() at time zone 'UTC'
-                      FROM (%s) stocked
-                    """,
-                    channel.id,
-                    channel._stocked_products_query(),
-                )
-            )
-            channel._enqueue_push()
+            if channel._pushes_ready():
+                Pending._queue_stocked(channel)
 
     def _stocked_products_query(self):
         """SQL selecting the products stocked at this channel's feeding locations
@@ -126,12 +113,13 @@ class RetailSyncChannel(models.Model):
         ]
 
     def _enqueue_push(self):
+        """The channel's push job, on the job function's queue channel (data)."""
         self.ensure_one()
         return self.env["retail.sync.job"]._enqueue_once(
             self,
             "_push_available",
             f"retail_sync.push:{self.id}",
-            "root.retail_sync.push",
+            None,
             5,
             f"Retail Sync: push available-to-sell to {self.code}",
         )
@@ -183,10 +171,7 @@ class RetailSyncChannel(models.Model):
         self.ensure_one()
         channel = self.sudo()
         cr = self.env.cr
-        cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, channel.id)
-        )
-        if not cr.fetchone()[0]:
+        if not self.env["retail.sync.lock"]._try(locks.PUSH_CHANNEL, channel.id):
             raise RetryableJobError("another push to this channel is running", 1, True)
         if not channel._pushes_ready():
             return "pushes are not set up or disabled"
@@ -285,7 +270,7 @@ class RetailSyncChannel(models.Model):
             self,
             "_push_available",
             f"retail_sync.push:{self.id}{suffix}",
-            "root.retail_sync.push",
+            None,
             5,
             f"Retail Sync: push available-to-sell to {self.code} (later)",
             eta=when,

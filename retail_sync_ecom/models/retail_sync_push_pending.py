@@ -56,21 +56,42 @@ class RetailSyncPushPending(models.Model):
 
     @api.model
     def _queue(self, rows):
-        """Insert (channel id, product id) rows and enqueue each channel's push job,
-        in the current transaction: the push job computes the figures fresh."""
+        """Queue (channel id, product id) rows for a push."""
         if not rows:
             return
         values = SQL(", ").join(
-            SQL("(%s, %s, now() at time zone 'UTC')", channel_id, product_id)
+            SQL("(%s, %s)", channel_id, product_id)
             for channel_id, product_id in sorted(rows)
         )
+        self._insert(SQL("VALUES %s", values), {c for c, _p in rows})
+
+    @api.model
+    def _queue_stocked(self, channel):
+        """Queue every product stocked at the channel's feeding locations."""
+        self._insert(
+            SQL(
+                "SELECT %s, stocked.product_id FROM (%s) stocked",
+                channel.id,
+                channel._stocked_products_query(),
+            ),
+            {channel.id},
+        )
+
+    @api.model
+    def _insert(self, rows_query, channel_ids):
+        """The one writer of pending pushes: insert the (channel id, product id)
+        rows ``rows_query`` selects and enqueue each channel's push job, in the
+        current transaction; the push job computes the figures fresh."""
         self.env.cr.execute(
             SQL(
-                "INSERT INTO retail_sync_push_pending (channel_id, product_id,"
-                " create_date) VALUES %s",
-                values,
+                """
+                INSERT INTO retail_sync_push_pending (channel_id, product_id,
+                                                      create_date)
+                SELECT r.channel_id, r.product_id, now() at time zone 'UTC'
+                  FROM (%s) AS r(channel_id, product_id)
+                """,
+                rows_query,
             )
         )
-        channels = self.env["retail.sync.channel"].browse(sorted({c for c, _p in rows}))
-        for channel in channels:
+        for channel in self.env["retail.sync.channel"].browse(sorted(channel_ids)):
             channel._enqueue_push()

@@ -6,12 +6,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from odoo.addons.retail_sync_core.engine import stock_check
+from odoo.addons.retail_sync_core.engine import locks, stock_check
 
 # Products whose figures one available-to-sell computation takes.
 COMPARE_BATCH = 1000
-# Advisory lock namespace of a channel's comparison (others: 0x52530001-4).
-CHECK_LOCK = 0x52530005
 
 
 class RetailSyncStockMismatch(models.Model):
@@ -138,10 +136,7 @@ class RetailSyncStockMismatch(models.Model):
         counts = Counter()
         for channel in channels.filtered(lambda c: c._pushes_ready()):
             # One comparison of a channel at a time (the cron and a button).
-            self.env.cr.execute(
-                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CHECK_LOCK, channel.id)
-            )
-            if self.env.cr.fetchone()[0]:
+            if self.env["retail.sync.lock"]._try(locks.STOCK_CHECK, channel.id):
                 counts.update(self._compare_channel(channel))
         return counts
 

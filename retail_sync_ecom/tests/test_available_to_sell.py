@@ -63,6 +63,29 @@ class TestAvailableToSell(TransactionCase):
         self.assertEqual(figure["sku"], "ATS-KETTLE")
         self.assertEqual(figure["available"], 9.0, "10 on hand minus a buffer of 1")
 
+    def test_push_jobs_take_their_channel_from_the_job_function(self):
+        function = self.env.ref("retail_sync_ecom.queue_job_function_push_available")
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, 1
+        )
+        self.env.cr.flush()
+        job = self.env["queue.job"].search(
+            [("method_name", "=", "_push_available"), ("state", "=", "pending")]
+        )
+        self.assertEqual(job.job_function_id, function)
+        self.assertEqual(job.channel, "root.retail_sync.push")
+        # An admin moves pushes to another channel: data, no code.
+        slow = self.env["queue.job.channel"].create(
+            {"name": "slow_push", "parent_id": function.channel_id.parent_id.id}
+        )
+        function.channel_id = slow
+        job.unlink()
+        self.channel._enqueue_push()
+        job = self.env["queue.job"].search(
+            [("method_name", "=", "_push_available"), ("state", "=", "pending")]
+        )
+        self.assertEqual(job.channel, "root.retail_sync.slow_push")
+
     def test_manual_inventory_adjustment_in_the_ui_pushes(self):
         quant = self.env["stock.quant"].search(
             [
@@ -251,8 +274,8 @@ class TestAvailableToSell(TransactionCase):
             },
         }
         Event = self.env["retail.sync.event"]
-        Event._ingest_request(self.channel, json.dumps(event).encode())
-        Event._drain_key(self.channel.id, "order:CC-1")
+        Event._receive(self.channel, json.dumps(event).encode())
+        self.env["retail.sync.drain"]._drain_key(self.channel.id, "order:CC-1")
         self.push()
         self.assertEqual(store_pos.available("ATS-KETTLE"), 3.0)
         self.assertEqual(

@@ -94,9 +94,10 @@ class TestWebOrders(DrainMixin, TransactionCase):
 
     def test_click_and_collect_needs_a_pickup_store(self):
         event = self.order("W3", 1, mode="click_and_collect")
-        outcome = self.Event._ingest_request(self.channel, json.dumps(event).encode())
-        self.assertEqual(outcome.status, 422)
-        self.assertIn("pickup_store", str(outcome.body["problems"]))
+        reception = self.Event._receive(self.channel, json.dumps(event).encode())
+        [outcome] = reception.outcomes
+        self.assertEqual(outcome.kind, "invalid")
+        self.assertIn("pickup_store", str(outcome.details["problems"]))
 
     def test_applying_twice_creates_one_order(self):
         self.ingest(self.order("W4", 1))

@@ -69,7 +69,8 @@ class RetailSyncKeyState(models.Model):
 
     def _consume(self, event, candidate=None):
         """Record that ``event`` (applied or skipped on purpose) used its place."""
-        self._consume_run([(event, candidate or event._candidate())])
+        candidate = candidate or self.env["retail.sync.drain"]._candidate(event)
+        self._consume_run([(event, candidate)])
 
     def _consume_run(self, run):
         """Record that the (event, candidate) pairs of ``run``, in order, used their

@@ -1,6 +1,1 @@
-from . import (
-    test_operator_actions,
-    test_processing,
-    test_retention,
-    test_statistics,
-)
+from . import test_domains

@@ -3,43 +3,29 @@
 import json
 import logging
 import threading
-from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 
 from odoo.addons.queue_job.job import Job
-from odoo.addons.retail_sync_core.engine import contracts
-from odoo.addons.retail_sync_core.engine.errors import PermanentError, RetryableError
 from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
 
 _logger = logging.getLogger(__name__)
-
-
-def scripted_handler(event):
-    """A ping handler whose behaviour the test picks through data.message."""
-    message = event.payload["data"].get("message", "")
-    if message == "poison":
-        raise PermanentError("poison pill: this event can never apply")
-    if message == "flaky":
-        raise RetryableError("timeout while talking to the warehouse")
-    if message.startswith("store:"):
-        store = event.env["retail.sync.binding"]._resolve(
-            event.channel_id, "store", message[len("store:") :]
-        )
-        event._link(store)
-        return {"store": store.display_name}
-    return {"handled": message}
 
 
 class DrainMixin(ChannelMixin):
     """Helpers to ingest events as the endpoint does and drain their keys."""
 
     def ingest(self, *events, channel=None):
-        outcome = self.Event._ingest_request(
+        """Hand events to the inbox as the endpoint does (a JSON batch body);
+        every one must be stored."""
+        reception = self.Event._receive(
             channel or self.channel, json.dumps({"events": list(events)}).encode()
         )
-        self.assertIn(outcome.status, (200, 202, 207), outcome.body)
-        return outcome
+        self.assertIsNone(reception.refusal)
+        self.assertTrue(
+            all(outcome.stored for outcome in reception.outcomes), reception.outcomes
+        )
+        return reception
 
     def ping(self, event_id, key, sequence=None, message="ok", **fields):
         if sequence is not None:
@@ -49,7 +35,9 @@ class DrainMixin(ChannelMixin):
         )
 
     def drain(self, key, channel=None):
-        return self.Event._drain_key((channel or self.channel).id, key)
+        return self.env["retail.sync.drain"]._drain_key(
+            (channel or self.channel).id, key
+        )
 
     def event(self, event_id, channel=None):
         return self.Event.search(
@@ -61,46 +49,6 @@ class DrainMixin(ChannelMixin):
 
     def states(self, *event_ids):
         return [self.event(i).state for i in event_ids]
-
-
-class PipelineMixin(DrainMixin):
-    """A channel, a scripted handler and helpers to ingest and drain events."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.channel, cls.key = cls.make_channel("PIPE", gap_timeout=60)
-        cls.Event = cls.env["retail.sync.event"]
-        envelope = contracts.load_envelope()
-        cls.count_contract = cls.env["retail.sync.contract"].create(
-            {
-                "name": "Test count",
-                "event_type": "test.count",
-                "version": 1,
-                "domain": "inventory",
-                "ordering_key_template": "count:{data.message}",
-                "absolute_state": True,
-                "retry_max_attempts": 3,
-                "schema": contracts.compose_schema(
-                    envelope, "test.count", 1, {"type": "object"}
-                ),
-            }
-        )
-        event_class = type(cls.Event)
-        handlers = {
-            "system.ping": "_handle_system_ping",
-            "test.count": "_handle_system_ping",
-        }
-        cls.startClassPatcher(
-            patch.object(event_class, "_handlers", lambda self: handlers)
-        )
-        cls.startClassPatcher(
-            patch.object(event_class, "_handle_system_ping", scripted_handler)
-        )
-        ping = cls.env["retail.sync.contract"].search(
-            [("event_type", "=", "system.ping")]
-        )
-        ping.retry_max_attempts = 3
 
 
 def pending_jobs(env, suffix=None):

@@ -1,4 +1,5 @@
 from . import (
+    retail_sync_binding,
     retail_sync_event,
     retail_sync_stock_movement,
     stock_move,

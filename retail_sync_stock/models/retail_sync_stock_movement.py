@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import psycopg2
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, float_is_zero, float_round
 
 _logger = logging.getLogger(__name__)
@@ -167,12 +167,9 @@ class RetailSyncStockMovement(models.Model):
         return moves
 
     def _validate_moves(self, specs):
-        moves = (
-            self.env["stock.move"]
-            .sudo()
-            .create([self._move_values(key, group) for key, group in specs])
+        moves = self.env["stock.move"]._retail_sync_done_moves(
+            [self._move_spec(key, group) for key, group in specs]
         )
-        moves._action_done()
         links = []
         for (_key, group), move in zip(specs, moves, strict=True):
             group.write(
@@ -190,35 +187,19 @@ class RetailSyncStockMovement(models.Model):
         )
 
     @api.model
-    def _move_values(self, key, group):
+    def _move_spec(self, key, group):
+        """The stock move documenting a group of changes (on hand moved already)."""
         company, product, source, destination, name = key
         references = sorted(set(filter(None, group.mapped("reference"))))
         shown = ", ".join(references[:5]) + (" ..." if len(references) > 5 else "")
-        label = f"{name}: {shown}" if shown else name
-        quantity = sum(group.mapped("quantity"))
-        common = {
-            "product_id": product.id,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "company_id": company.id,
-            "picked": True,
-        }
         return {
-            **common,
-            "name": label[:250],
-            "origin": label[:250],
-            "product_uom": product.uom_id.id,
-            "product_uom_qty": quantity,
-            "retail_sync_quants_applied": True,
-            "move_line_ids": [
-                Command.create(
-                    {
-                        **common,
-                        "product_uom_id": product.uom_id.id,
-                        "quantity": quantity,
-                    }
-                )
-            ],
+            "product": product,
+            "quantity": sum(group.mapped("quantity")),
+            "source": source,
+            "destination": destination,
+            "company": company,
+            "name": f"{name}: {shown}" if shown else name,
+            "extra": {"retail_sync_quants_applied": True},
         }
 
     @api.model

@@ -36,13 +36,12 @@ from bench.results import record
 DOMAINS = [
     ("inventory", "pos.sale.completed", 0.55),
     ("orders", "ecom.order.created", 0.20),
-    ("payments", "payment.captured", 0.10),
-    ("refunds", "pos.refund.completed", 0.05),
-    ("catalog", "catalog.product.updated", 0.05),
-    ("customers", "customer.updated", 0.03),
+    ("orders", "ecom.order.cancelled", 0.10),
+    ("refunds", "pos.refund.completed", 0.08),
+    ("inventory", "pos.stock.adjusted", 0.05),
     ("system", "system.ping", 0.02),
 ]
-PENDING = ("received", "queued", "processing", "failed", "blocked", "dead")
+PENDING = ("received", "queued", "failed", "blocked", "dead")
 CRONS = (
     "retail_sync_core.ir_cron_stat_rollup",
     "retail_sync_core.ir_cron_alert_evaluate",

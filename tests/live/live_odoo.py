@@ -6,6 +6,7 @@ queue_job runner and a cron worker, on its own ports so it never collides with a
 post events as a channel would.
 """
 
+import configparser
 import json
 import os
 import pathlib
@@ -17,6 +18,22 @@ import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LOCAL = pathlib.Path(os.environ.get("RS_LOCAL", ROOT / ".local"))
+
+
+def live_config():
+    """The server configuration of `make run` (odoo.conf), with the test
+    configuration's addons path, which also holds tests/addons: the databases
+    copied from the test database have the test-only addon installed."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(LOCAL / "odoo-test.conf")
+    addons_path = parser["options"]["addons_path"]
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(LOCAL / "odoo.conf")
+    parser["options"]["addons_path"] = addons_path
+    path = LOCAL / "odoo-live.conf"
+    with path.open("w") as handle:
+        parser.write(handle)
+    return path
 
 
 def port_busy(port):
@@ -59,7 +76,7 @@ class LiveOdoo:
         command = [
             str(LOCAL / "venv" / "bin" / "odoo"),
             "-c",
-            str(LOCAL / "odoo.conf"),
+            str(live_config()),
             "-d",
             self.database,
             f"--http-port={self.http_port}",

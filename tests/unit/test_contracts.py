@@ -77,3 +77,25 @@ def test_contract_file_must_sit_at_type_and_version(tmp_path):
     )
     with pytest.raises(contracts.ContractFileError, match="must be stored as"):
         contracts.load_contract_file(folder / "2.json")
+
+
+def test_contract_file_must_name_its_handler(tmp_path):
+    folder = tmp_path / "system.ping"
+    folder.mkdir()
+    (folder / "1.json").write_text(
+        '{"type": "system.ping", "version": 1, "data_schema": {"type": "object"}}'
+    )
+    with pytest.raises(contracts.ContractFileError, match="names no handler"):
+        contracts.load_contract_file(folder / "1.json")
+
+
+def test_every_shipped_contract_names_a_handler_and_a_domain():
+    loaded = [
+        contract
+        for folder in sorted(ROOT.glob("retail_sync_*/contracts"))
+        for contract in contracts.load_contract_dir(folder)
+    ]
+    assert len(loaded) >= 7
+    for contract in loaded:
+        assert contract.handler.startswith("retail.sync.handler."), contract
+        assert contract.domain, contract

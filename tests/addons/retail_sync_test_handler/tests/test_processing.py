@@ -6,21 +6,30 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.retail_sync_core.tests.common import make_event
+from odoo.addons.retail_sync_queue.tests.common import (
+    pending_jobs,
+    perform_pending_jobs,
+)
 
-from .common import PipelineMixin, pending_jobs, perform_pending_jobs
+from .common import PipelineMixin
 
 
 @tagged("post_install", "-at_install")
 class TestProcessing(PipelineMixin, TransactionCase):
     def test_ping_goes_the_whole_path(self):
-        self.ingest(make_event(event_id="p1", data={"message": "hi"}))
+        self.ingest(
+            make_event(event_id="p1", event_type="test.script", data={"message": "hi"})
+        )
         job = pending_jobs(self.env)
         self.assertEqual(len(job), 1)
-        self.assertEqual(job.channel, "root.retail_sync.system")
+        # The queue channel and priority come from this addon's domain record.
+        self.assertEqual(job.channel, "root.retail_sync.test")
+        self.assertEqual(job.priority, 9)
+        self.assertEqual(job.model_name, "retail.sync.drain")
         self.assertEqual(job.method_name, "_drain_key")
-        self.assertEqual(job.args, [self.channel.id, "system.ping"])
+        self.assertEqual(job.args, [self.channel.id, "test.script"])
         self.assertEqual(
-            job.identity_key, f"retail_sync.drain:{self.channel.id}:system.ping"
+            job.identity_key, f"retail_sync.drain:{self.channel.id}:test.script"
         )
         self.assertEqual(self.event("p1").state, "queued")
         perform_pending_jobs(self.env)
@@ -192,7 +201,7 @@ class TestProcessing(PipelineMixin, TransactionCase):
             " WHERE external_id = 'w1'"
         )
         self.env["queue.job"].search([]).unlink()  # the drain job was lost
-        self.Event._cron_requeue_stuck_keys()
+        self.env["retail.sync.drain"]._cron_requeue_stuck_keys()
         self.assertEqual(pending_jobs(self.env).args, [self.channel.id, "W"])
         perform_pending_jobs(self.env)
         self.assertEqual(self.event("w1").state, "done")

@@ -28,14 +28,14 @@ class TestStatistics(PipelineMixin, TransactionCase):
             fields.Datetime.now() + timedelta(seconds=1)
         )
         rows = self.env["retail.sync.stat"].search(
-            [("channel_id", "=", self.channel.id), ("domain", "=", "system")]
+            [("channel_id", "=", self.channel.id), ("domain", "=", "test")]
         )
         self.assertEqual(sum(rows.mapped("received_count")), 4)
         self.assertEqual(sum(rows.mapped("applied_count")), 2)
         self.assertEqual(sum(rows.mapped("failed_count")), 2)
         figures = self.env["retail.sync.stat"]._overview(self.channel.ids)[
             self.channel.id
-        ]["domains"]["system"]
+        ]["domains"]["test"]
         self.assertEqual((figures.applied, figures.failed), (2, 2))
         self.assertEqual((figures.dead, figures.retrying), (1, 1))
         self.assertEqual(sum(figures.histogram), 2)

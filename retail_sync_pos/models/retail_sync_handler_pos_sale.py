@@ -1,0 +1,94 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+
+from odoo.addons.retail_sync_core.engine.errors import PermanentError
+
+
+class RetailSyncHandlerPosSale(models.AbstractModel):
+    """pos.sale.completed: the receipt's lines leave the store's stock at once.
+
+    Batched: the drain hands the sales of many registers to one call, which
+    applies their quantities to on-hand in one statement; the stock moves that
+    document them are built by the settlement tier (retail.sync.stock.movement).
+    Revenue documents are not built here (see docs/stock.md)."""
+
+    _name = "retail.sync.handler.pos.sale"
+    _inherit = "retail.sync.handler.pos"
+    _description = "Retail Sync Handler: store sale"
+
+    _apply_in_batches = True
+    # Sales move stock out of the store; refunds (which inherit this) move it back.
+    _outgoing = True
+
+    @api.model
+    def _apply(self, events):
+        """Move the lines of these receipts out of (or back into) their stores, on
+        hand at once."""
+        outgoing = self._outgoing
+        cache = {}
+        specs = []
+        results = {}
+        Binding = self.env["retail.sync.binding"]
+        for channel in events.channel_id:
+            Binding._prefetch_products(
+                channel,
+                [
+                    line
+                    for event in events.filtered(lambda e, c=channel: e.channel_id == c)
+                    for line in event.payload["data"]["lines"]
+                ],
+                cache,
+            )
+        for event in events:
+            data = event.payload["data"]
+            store = self._store_location(event, data["store"], cache)
+            customers = self._customer_location(store, cache)
+            name = self._move_name(store)
+            quantities = defaultdict(float)
+            ignored = []
+            for line in data["lines"]:
+                product = self._product(event, line, cache)
+                if not product.is_storable or (
+                    not outgoing and line.get("restock") is False
+                ):
+                    ignored.append(product.default_code or product.display_name)
+                    continue
+                if product.tracking != "none":
+                    raise PermanentError(
+                        f"{product.default_code or product.display_name} is tracked "
+                        "by lots or serial numbers, which store sales do not carry: "
+                        "sell it untracked, or apply this sale in Odoo by hand and "
+                        "skip the event"
+                    )
+                quantities[product] += line["quantity"]
+            specs.extend(
+                {
+                    "event": event,
+                    "product": product,
+                    "quantity": quantity,
+                    "source": store if outgoing else customers,
+                    "destination": customers if outgoing else store,
+                    "name": name,
+                    "reference": data["receipt_number"],
+                }
+                for product, quantity in quantities.items()
+            )
+            results[event.id] = {
+                "store": store.display_name,
+                "lines_moved": len(data["lines"]) - len(ignored),
+                "lines_without_stock_effect": ignored,
+            }
+        movements = self.env["retail.sync.stock.movement"]._apply(specs)
+        for movement in movements:
+            results[movement.event_id.id].setdefault("stock_changes", []).append(
+                movement.id
+            )
+        return results
+
+    @api.model
+    def _move_name(self, store):
+        kind = self.env._("POS sales")
+        return f"{kind} {store.warehouse_id.code or store.name}"

@@ -1,0 +1,599 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+import random
+import time
+import traceback
+from datetime import UTC, datetime, timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_sync_core.engine import backoff, locks, ordering
+from odoo.addons.retail_sync_core.models.retail_sync_event import PENDING_STATES
+from odoo.addons.retail_sync_core.models.retail_sync_handler import PERMANENT
+
+_logger = logging.getLogger(__name__)
+
+# Events applied per drain job before it hands over to a fresh one (short transactions).
+DRAIN_BATCH = 200
+# Concurrency conflicts (two drains moving one product) retry the job a second later;
+# past this many tries the job fails and the sweeper cron takes the key up again.
+DRAIN_MAX_RETRIES = 60
+# Keys, and events, one domain drain job takes: short transactions let pushes
+# interleave.
+DOMAIN_KEYS = 100
+DOMAIN_EVENTS = 500
+# States of an event that a batch may take (not failed or dead: one by one).
+RUNNABLE = ("received", "queued", "blocked")
+# Decisions under which an event is applied now.
+APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
+
+
+def _raise_if_concurrency_error(exc):
+    """A lock or serialization conflict with another job (two drains moving the same
+    product): the whole drain is retried from a fresh snapshot a moment later (with
+    jitter, so the two do not collide again), nothing recorded on the event."""
+    if (
+        isinstance(exc, psycopg2.OperationalError)
+        and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    ):
+        raise RetryableJobError(
+            f"concurrent update: {exc.pgerror}", seconds=random.uniform(0.1, 0.5)
+        ) from exc
+
+
+def _timestamp(value):
+    return value.replace(tzinfo=UTC).timestamp() if value else None
+
+
+class RetailSyncDrain(models.AbstractModel):
+    """The drain engine: enqueues the jobs that apply stored events and runs them.
+
+    Events of one ordering key apply in order (sequence numbers, a per-key advisory
+    lock); independent keys run in parallel. A domain drains per key (one job per
+    key) or many keys per job (its handler applies batches), as its
+    ``retail.sync.domain`` record says. What an event's handler reports or raises
+    is recorded here: applied, failed (retried with backoff), dead, skipped as
+    stale, or blocked behind an earlier event. This model never names an event type
+    or a domain: contracts name handlers, domains say how they drain."""
+
+    _name = "retail.sync.drain"
+    _description = "Retail Sync drain engine"
+
+    # ------------------------------------------------------------------ enqueueing
+    @api.model
+    def _enqueue_events(self, events):
+        """One drain job per ordering key of these events (or one per domain that
+        drains many keys at once), in the same transaction as the events: enqueue
+        is transactional, a free outbox. The events become queued."""
+        if not events:
+            return True
+        Event = self.env["retail.sync.event"]
+        # Plain columns: reading the records would load their payloads too.
+        Event.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (channel_id, ordering_key) channel_id, ordering_key,
+                       domain
+                  FROM retail_sync_event WHERE id = ANY(%s)
+                 ORDER BY channel_id, ordering_key
+                """,
+                events.ids,
+            )
+        )
+        batched = set()
+        for channel_id, key, domain in self.env.cr.fetchall():
+            if self._drains_many_keys(domain):
+                batched.add(domain)
+            else:
+                self._enqueue_key(channel_id, key, domain, once=True)
+        for domain in sorted(batched):
+            self._enqueue_domain(domain)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE retail_sync_event SET state = 'queued' "
+                "WHERE id = ANY(%s) AND state = 'received'",
+                events.ids,
+            )
+        )
+        events.invalidate_recordset(["state"])
+        return True
+
+    @api.model
+    def _drains_many_keys(self, domain):
+        return self.env["retail.sync.domain"]._setting(domain, "drain_mode") == "domain"
+
+    @api.model
+    def _job_settings(self, domain):
+        """(queue_job channel, priority) of a domain's drain jobs."""
+        Domain = self.env["retail.sync.domain"]
+        return (
+            Domain._setting(domain, "job_channel") or "root.retail_sync",
+            Domain._setting(domain, "priority", 10),
+        )
+
+    @api.model
+    def _key_identity(self, channel_id, ordering_key):
+        return f"retail_sync.drain:{channel_id}:{ordering_key}"
+
+    @api.model
+    def _domain_identity(self, domain):
+        return f"retail_sync.domain:{domain}"
+
+    @api.model
+    def _enqueue_key(
+        self, channel_id, ordering_key, domain, eta=None, suffix="", once=False
+    ):
+        """Enqueue the drain of one key. ``once``: unless one already waits (new
+        events); delayed retries use their own suffix so a new event is not held by
+        them."""
+        job_channel, priority = self._job_settings(domain)
+        job = (
+            self,
+            "_drain_key",
+            self._key_identity(channel_id, ordering_key) + suffix,
+            job_channel,
+            priority,
+            f"Retail Sync: apply events of {ordering_key}",
+        )
+        options = {"args": (channel_id, ordering_key), "max_retries": DRAIN_MAX_RETRIES}
+        if once:
+            return self.env["retail.sync.job"]._enqueue_once(*job, **options)
+        return self.env["retail.sync.job"]._enqueue(*job, eta=eta, **options)
+
+    @api.model
+    def _enqueue_domain(self, domain):
+        job_channel, priority = self._job_settings(domain)
+        return self.env["retail.sync.job"]._enqueue_once(
+            self,
+            "_drain_domain",
+            self._domain_identity(domain),
+            job_channel,
+            priority,
+            f"Retail Sync: apply {domain} events of many keys",
+            args=(domain,),
+            max_retries=DRAIN_MAX_RETRIES,
+        )
+
+    @api.model
+    def _enqueue_event_key(self, event, **options):
+        """Drain the key of ``event`` again (after a retry delay, a replay)."""
+        return self._enqueue_key(
+            event.channel_id.id, event.ordering_key, event.domain, **options
+        )
+
+    # ------------------------------------------------------------------ draining
+    @api.model
+    def _drain_key(self, channel_id, ordering_key):
+        """Apply the pending events of one key in order (a queue_job job).
+
+        Holds the key's advisory lock for its transaction, so two jobs never apply
+        events of one key at once. Each event applies in a savepoint: a failing one
+        is recorded (failed or dead) and blocks only the rest of its own key.
+        """
+        self = self.sudo()
+        if not self._lock_key(channel_id, ordering_key):
+            raise RetryableJobError(
+                f"key {ordering_key} is being drained by another job",
+                seconds=1,
+                ignore_retry=True,
+            )
+        return self._drain_locked_key(channel_id, ordering_key)
+
+    @api.model
+    def _lock_key(self, channel_id, ordering_key):
+        return self.env["retail.sync.lock"]._try(
+            locks.DRAIN_KEY, f"{channel_id}:{ordering_key}"
+        )
+
+    @api.model
+    def _pending_of_key(self, channel_id, ordering_key, limit):
+        """The key's events still to apply, in the order they apply."""
+        Event = self.env["retail.sync.event"]
+        Event.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM retail_sync_event
+                 WHERE channel_id = %s AND ordering_key = %s AND state IN %s
+                 ORDER BY sequence ASC NULLS LAST, occurred_at, id
+                 LIMIT %s
+                """,
+                channel_id,
+                ordering_key,
+                PENDING_STATES,
+                limit,
+            )
+        )
+        return Event.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _drain_locked_key(self, channel_id, ordering_key):
+        channel = self.env["retail.sync.channel"].browse(channel_id)
+        key_state = self.env["retail.sync.key.state"]._for_key(channel_id, ordering_key)
+        pending = self._pending_of_key(channel_id, ordering_key, DRAIN_BATCH + 1)
+        events = pending[:DRAIN_BATCH]
+        summary = {"applied": 0, "skipped": 0, "stopped_at": None}
+        position = 0
+        while position < len(events):
+            event = events[position]
+            run = self._batch_run(events[position:], channel, key_state)
+            if len(run) > 1 and self._apply_runs([(key_state, run)]):
+                summary["applied"] += len(run)
+                position += len(run)
+                continue
+            outcome = self._drain_one(event, channel, key_state)
+            if outcome == "stop":
+                summary["stopped_at"] = event.external_id
+                break
+            summary[outcome] += 1
+            position += 1
+        else:
+            if len(pending) > DRAIN_BATCH:
+                # More waiting: a fresh job keeps transactions short.
+                self._enqueue_event_key(events[:1], suffix=":more")
+        return summary
+
+    # ------------------------------------------------------- many keys at once
+    @api.model
+    def _drain_domain(self, domain):
+        """Apply the waiting events of many keys of a domain in one job (a queue_job
+        job on the domain's channel).
+
+        The head runs of every key (sales of a register, in order) go to one batch
+        handler call, so a spike costs one stock validation for all stores instead
+        of one job per register. What a batch cannot take (a failed head, a gap,
+        another type) is then drained key by key as usual."""
+        self = self.sudo()
+        self.env["retail.sync.event"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT channel_id, ordering_key FROM retail_sync_event
+                 WHERE domain = %s AND state IN ('received', 'queued')
+                 GROUP BY channel_id, ordering_key
+                 ORDER BY min(id)
+                 LIMIT %s
+                """,
+                domain,
+                DOMAIN_KEYS + 1,
+            )
+        )
+        keys = self.env.cr.fetchall()
+        locked = [
+            (channel_id, key)
+            for channel_id, key in keys[:DOMAIN_KEYS]
+            if self._lock_key(channel_id, key)
+        ]
+        runs_by_contract, room, more = {}, DOMAIN_EVENTS, len(keys) > DOMAIN_KEYS
+        by_key_drain = []
+        for channel_id, key in locked:
+            if room <= 0:
+                more = True
+                break
+            channel = self.env["retail.sync.channel"].browse(channel_id)
+            key_state = self.env["retail.sync.key.state"]._for_key(channel_id, key)
+            pending = self._pending_of_key(channel_id, key, min(room, DRAIN_BATCH) + 1)
+            events = pending[: min(room, DRAIN_BATCH)]
+            run = self._batch_run(events, channel, key_state) if events else []
+            if not run:
+                by_key_drain.append((channel_id, key))
+                continue
+            room -= len(run)
+            more = more or len(pending) > len(run)
+            runs_by_contract.setdefault(run[0][0].contract_id, []).append(
+                (key_state, run, (channel_id, key))
+            )
+        applied = 0
+        for runs in runs_by_contract.values():
+            done = self._apply_runs([(key_state, run) for key_state, run, _k in runs])
+            if done:
+                applied += done
+            else:
+                by_key_drain.extend(k for _s, _r, k in runs)
+        # Keys the batch could not take (a failed or dead head, a gap, another type):
+        # the usual drain, which records what fails and blocks only that key.
+        for channel_id, key in by_key_drain:
+            applied += self._drain_locked_key(channel_id, key)["applied"]
+        if more:
+            self._enqueue_domain(domain)
+        return {"keys": len(locked), "applied": applied}
+
+    @api.model
+    def _apply_runs(self, runs):
+        """Apply the runs of many keys (one contract) with one handler call; on
+        failure leave them to the key-by-key drain, which isolates the bad event.
+        Returns how many events were applied."""
+        flat = [item for _key_state, run in runs for item in run]
+        events = self.env["retail.sync.event"].browse(
+            [event.id for event, _c, _d in flat]
+        )
+        try:
+            with self.env.cr.savepoint():
+                results = events[:1]._handler()._apply(events) or {}
+        except Exception as exc:  # applied one by one afterwards, errors recorded there
+            _raise_if_concurrency_error(exc)
+            _logger.info(
+                "Retail Sync: batch of %s %s over %s keys failed (%s)",
+                len(events),
+                events[:1].event_type,
+                len(runs),
+                exc.__class__.__name__,
+            )
+            return 0
+        for key_state, run in runs:
+            key_state._consume_run([(event, candidate) for event, candidate, _d in run])
+        self._record_successes(
+            [
+                (event, results.get(event.id, {}), decision)
+                for event, _c, decision in flat
+            ]
+        )
+        return len(flat)
+
+    @api.model
+    def _candidate(self, event):
+        return ordering.Candidate(
+            # The payload tells an absent sequence from 0; the Integer column can't.
+            sequence=event.payload.get("sequence"),
+            occurred_at=_timestamp(event.occurred_at),
+            received_at=_timestamp(event.received_at),
+            absolute_state=event.contract_id.absolute_state,
+        )
+
+    @api.model
+    def _batch_run(self, events, channel, key_state):
+        """The run of events, from the head, that one handler call can apply at
+        once: same contract, each next in order. Empty when the handler does not
+        take batches or the head needs the one-by-one path (failed, dead)."""
+        head = events[:1]
+        if not head or not head._handler()._apply_in_batches:
+            return []
+        run, state, now = [], key_state._as_engine_state(), time.time()
+        for event in events:
+            if event.contract_id != head.contract_id or event.state not in RUNNABLE:
+                break
+            candidate = self._candidate(event)
+            decision = ordering.decide(candidate, state, now, channel.gap_timeout)
+            if decision.action not in APPLYING:
+                break
+            run.append((event, candidate, decision))
+            state = ordering.advance(state, candidate)
+        return run
+
+    @api.model
+    def _drain_one(self, event, channel, key_state):
+        """Handle the head event of a key: 'applied', 'skipped' or 'stop'."""
+        now = fields.Datetime.now()
+        if event.state == "dead":
+            self._block_followers(
+                event, self.env._("waiting behind dead event %s", event.external_id)
+            )
+            return "stop"
+        if (
+            event.state == "failed"
+            and event.next_attempt_at
+            and event.next_attempt_at > now
+        ):
+            self._block_followers(
+                event,
+                self.env._(
+                    "waiting behind event %(event)s, retried at %(when)s",
+                    event=event.external_id,
+                    when=event.next_attempt_at,
+                ),
+            )
+            self._enqueue_retry(event)
+            return "stop"
+        candidate = self._candidate(event)
+        decision = ordering.decide(
+            candidate, key_state._as_engine_state(), time.time(), channel.gap_timeout
+        )
+        if decision.action == ordering.SKIP_STALE:
+            event.write(
+                {
+                    "state": "skipped",
+                    "state_reason": decision.reason,
+                    "last_attempt_at": now,
+                }
+            )
+            return "skipped"
+        if decision.action == ordering.WAIT_GAP:
+            event.write({"state": "blocked", "state_reason": decision.reason})
+            self._block_followers(event, decision.reason)
+            self._enqueue_event_key(
+                event,
+                eta=now + timedelta(seconds=decision.wait_seconds + 0.5),
+                suffix=":gap",
+            )
+            return "stop"
+        try:
+            with self.env.cr.savepoint():
+                handler = event._handler()
+                result = handler._apply(event).get(event.id) or {}
+        except Exception as exc:
+            _raise_if_concurrency_error(exc)
+            self._record_failure(event, exc)
+            if event.state == "failed":
+                self._enqueue_retry(event)
+            self._block_followers(
+                event, self.env._("waiting behind event %s", event.external_id)
+            )
+            return "stop"
+        self._record_successes([(event, result, decision)])
+        key_state._consume(event, candidate)
+        return "applied"
+
+    @api.model
+    def _enqueue_retry(self, event):
+        """Drain this failed event's key again when its next attempt is due."""
+        self._enqueue_event_key(event, eta=event.next_attempt_at, suffix=":retry")
+
+    # ------------------------------------------------------------------ outcomes
+    @api.model
+    def _record_successes(self, applied):
+        """Mark the (event, result, decision) triples applied, in one statement: a
+        spike applies hundreds per second."""
+        if not applied:
+            return
+        events = self.env["retail.sync.event"].browse(
+            [event.id for event, _r, _d in applied]
+        )
+        events.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval('retail_sync_event_applied_seq')"
+                " FROM generate_series(1, %s)",
+                len(applied),
+            )
+        )
+        orders = sorted(row[0] for row in self.env.cr.fetchall())
+        processed = datetime.now(UTC).replace(tzinfo=None)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE retail_sync_event e
+                   SET state = 'done', attempts = e.attempts + 1,
+                       processed_at = %s, last_attempt_at = %s,
+                       latency_ms = floor(
+                           extract(epoch FROM %s - e.received_at) * 1000),
+                       result = d.result, applied_order = d.applied_order,
+                       state_reason = d.reason, error_message = NULL,
+                       error_traceback = NULL, next_attempt_at = NULL,
+                       write_uid = %s, write_date = now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::jsonb[], %s::int[], %s::varchar[])
+                       AS d(id, result, applied_order, reason)
+                 WHERE e.id = d.id
+                """,
+                processed,
+                processed,
+                processed,
+                self.env.uid,
+                events.ids,
+                [json.dumps(result) if result else None for _e, result, _d in applied],
+                orders,
+                [decision.reason or None for _e, _r, decision in applied],
+            )
+        )
+        events.invalidate_recordset()
+
+    @api.model
+    def _record_failure(self, event, exc):
+        """Record what the handler raised: dead when it cannot succeed or retries
+        are exhausted, else failed with the next attempt's time (backoff)."""
+        contract = event.contract_id
+        attempts = event.attempts + 1
+        values = {
+            "error_message": str(exc) or exc.__class__.__name__,
+            "error_traceback": "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__)
+            ),
+            "attempts": attempts,
+            "last_attempt_at": fields.Datetime.now(),
+        }
+        if event._handler()._classify_error(exc) == PERMANENT:
+            values.update(state="dead", next_attempt_at=False)
+        elif attempts >= contract.retry_max_attempts:
+            values.update(
+                state="dead",
+                next_attempt_at=False,
+                error_message=self.env._(
+                    "retries exhausted after %(attempts)s attempts: %(error)s",
+                    attempts=attempts,
+                    error=values["error_message"],
+                ),
+            )
+        else:
+            delay = backoff.retry_delay(
+                attempts, contract.retry_base_seconds, contract.retry_max_seconds
+            )
+            values.update(
+                state="failed",
+                next_attempt_at=fields.Datetime.now() + timedelta(seconds=delay),
+            )
+        # Failures are rare: each one is kept for the event's timeline.
+        event._audit(
+            values["state"],
+            False,
+            attempt=attempts,
+            error_message=values["error_message"],
+        )
+        event.write(values)
+        # The message may quote customer data: the log names the error class only.
+        _logger.info(
+            "Retail Sync event %s (%s) %s: %s",
+            event.id,
+            event.event_type,
+            values["state"],
+            exc.__class__.__name__,
+        )
+
+    @api.model
+    def _block_followers(self, event, reason):
+        """Mark the events queued behind ``event`` in its key as blocked."""
+        Event = self.env["retail.sync.event"]
+        Event.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE retail_sync_event SET state = 'blocked', state_reason = %s,
+                       write_date = now() at time zone 'UTC'
+                 WHERE channel_id = %s AND ordering_key = %s AND id != %s
+                   AND state IN ('received', 'queued', 'blocked')
+                """,
+                reason,
+                event.channel_id.id,
+                event.ordering_key,
+                event.id,
+            )
+        )
+        Event.invalidate_model(["state", "state_reason"])
+
+    # ------------------------------------------------------------------ safety net
+    @api.model
+    def _cron_requeue_stuck_keys(self, older_than_seconds=60):
+        """Re-enqueue keys whose events wait with no job (a lost or failed drain job).
+
+        identity_key keeps this from piling up jobs behind waiting ones.
+        """
+        self.env["retail.sync.event"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT e.channel_id, e.ordering_key, e.domain
+                  FROM retail_sync_event e
+                 WHERE (e.state IN ('received', 'queued', 'blocked')
+                        AND e.write_date < (now() at time zone 'UTC')
+                                           - %s * interval '1 second')
+                    OR (e.state = 'failed'
+                        AND e.next_attempt_at < (now() at time zone 'UTC')
+                                                - interval '30 seconds')
+                 LIMIT 5000
+                """,
+                older_than_seconds,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        for channel_id, key, domain in rows:
+            if not self._key_has_dead_head(channel_id, key):
+                self._enqueue_key(channel_id, key, domain)
+        return len(rows)
+
+    @api.model
+    def _key_has_dead_head(self, channel_id, key):
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM retail_sync_event WHERE channel_id = %s "
+                "AND ordering_key = %s AND state = 'dead' LIMIT 1",
+                channel_id,
+                key,
+            )
+        )
+        return bool(self.env.cr.fetchone())

@@ -1,0 +1,129 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+
+from odoo.addons.retail_sync_core.engine.errors import PermanentError
+
+
+class RetailSyncBinding(models.Model):
+    """Resolvers of the references a channel's stock events carry: products (by
+    binding, SKU or barcode) and stores (a warehouse or a stock location)."""
+
+    _inherit = "retail.sync.binding"
+
+    @api.model
+    def _resolve_product(self, channel, line, cache=None):
+        """The product a channel's line means: its product binding, else the one
+        product of the channel's company whose internal reference (sku) or barcode
+        matches. ``cache`` (a dict) spares the lookups within one batch."""
+        sku, barcode = line.get("sku"), line.get("barcode")
+        reference = sku or barcode
+        key = ("product", channel.id, reference)
+        if cache is not None and key in cache:
+            return cache[key]
+        Product = self.env["product.product"].sudo()
+
+        def by_reference():
+            field = "default_code" if sku else "barcode"
+            found = Product.search(
+                [
+                    (field, "=", reference),
+                    ("company_id", "in", [False, channel.company_id.id]),
+                ],
+                limit=2,
+            )
+            return found if len(found) == 1 else Product
+
+        product = self._resolve(channel, "product", reference, fallback=by_reference)
+        if cache is not None:
+            cache[key] = product
+        return product
+
+    @api.model
+    def _prefetch_products(self, channel, lines, cache):
+        """Resolve the products of many lines at once into ``cache``, the dict
+        `_resolve_product` reads: one query for bindings, one per kind of reference.
+        What stays unresolved (unknown, ambiguous) is left to `_resolve_product`,
+        which names the binding to add."""
+        wanted = {}
+        for line in lines:
+            sku, barcode = line.get("sku"), line.get("barcode")
+            reference = sku or barcode
+            if reference and ("product", channel.id, reference) not in cache:
+                wanted[reference] = "default_code" if sku else "barcode"
+        if not wanted:
+            return
+        bindings = self.sudo().search(
+            [
+                ("channel_id", "=", channel.id),
+                ("kind", "=", "product"),
+                ("external_ref", "in", list(wanted)),
+            ]
+        )
+        for binding in bindings:
+            target = binding._target()
+            if target and target.exists():
+                cache[("product", channel.id, binding.external_ref)] = target
+                wanted.pop(binding.external_ref, None)
+        Product = self.env["product.product"].sudo()
+        for field in ("default_code", "barcode"):
+            references = [ref for ref, kind in wanted.items() if kind == field]
+            if not references:
+                continue
+            matches = defaultdict(lambda: Product)
+            for product in Product.search_fetch(
+                [
+                    (field, "in", references),
+                    ("company_id", "in", [False, channel.company_id.id]),
+                ],
+                [field],
+            ):
+                matches[product[field]] |= product
+            found = Product.browse(
+                [p.id for ps in matches.values() if len(ps) == 1 for p in ps]
+            )
+            for reference, products in matches.items():
+                if len(products) == 1:
+                    # One prefetch set: their fields are then read in one query.
+                    cache[("product", channel.id, reference)] = products.with_prefetch(
+                        found._prefetch_ids
+                    )
+
+    @api.model
+    def _resolve_store(self, channel, store_code, cache=None):
+        """(warehouse, stock location) of a store code, through the channel's store
+        binding: bound to a warehouse (its stock location) or to a stock location
+        (its warehouse, possibly none)."""
+        key = ("store", channel.id, store_code)
+        if cache is not None and key in cache:
+            return cache[key]
+        record = self._resolve(channel, "store", store_code)
+        if record._name == "stock.warehouse":
+            store = (record, record.lot_stock_id)
+        elif record._name == "stock.location":
+            store = (record.warehouse_id, record)
+        else:
+            raise PermanentError(
+                f"store {store_code} is bound to a {record._description}: bind it "
+                "to a warehouse or a stock location"
+            )
+        if cache is not None:
+            cache[key] = store
+        return store
+
+    @api.model
+    def _resolve_store_location(self, channel, store_code, cache=None):
+        """The stock location a store sells from."""
+        return self._resolve_store(channel, store_code, cache)[1]
+
+    @api.model
+    def _resolve_store_warehouse(self, channel, store_code, cache=None):
+        """The warehouse of a store; raise when its binding leads to none."""
+        warehouse = self._resolve_store(channel, store_code, cache)[0]
+        if not warehouse:
+            raise PermanentError(
+                f"store {store_code} is bound to no warehouse: bind it to one"
+            )
+        return warehouse

@@ -1,0 +1,30 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+from odoo.addons.retail_sync_core.engine.errors import PermanentError, RetryableError
+
+
+class RetailSyncHandlerTestScript(models.AbstractModel):
+    """test.script and test.count: a handler whose behaviour the test picks through
+    data.message: "poison" can never apply, "flaky" times out, "store:<code>"
+    links the record bound to that store code, anything else applies."""
+
+    _name = "retail.sync.handler.test.script"
+    _inherit = "retail.sync.handler"
+    _description = "Retail Sync Handler: test script"
+
+    @api.model
+    def _apply_one(self, event):
+        message = event.payload["data"].get("message", "")
+        if message == "poison":
+            raise PermanentError("poison pill: this event can never apply")
+        if message == "flaky":
+            raise RetryableError("timeout while talking to the warehouse")
+        if message.startswith("store:"):
+            store = self.env["retail.sync.binding"]._resolve(
+                event.channel_id, "store", message[len("store:") :]
+            )
+            event._link(store)
+            return {"store": store.display_name}
+        return {"handled": message}

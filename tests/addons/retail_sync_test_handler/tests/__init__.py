@@ -1,0 +1,7 @@
+from . import (
+    test_new_domain,
+    test_operator_actions,
+    test_processing,
+    test_retention,
+    test_statistics,
+)

@@ -1,0 +1,149 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A domain added by an addon of its own works end to end, through the extension
+point alone: this addon ships domain records, contract files naming its handlers and
+the handler models, and changes no file of core or queue."""
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
+from odoo.addons.retail_sync_queue.tests.common import (
+    pending_jobs,
+    perform_pending_jobs,
+)
+
+
+def points(event_id, member, earned, sequence):
+    return make_event(
+        event_id=event_id,
+        event_type="loyalty.points.earned",
+        sequence=sequence,
+        data={"member": member, "points": earned},
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestNewDomain(ChannelMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.channel, cls.key = cls.make_channel("LOYAL")
+
+    def balance(self, member):
+        return (
+            self.env["retail.sync.test.loyalty.balance"]
+            .search([("channel_id", "=", self.channel.id), ("member", "=", member)])
+            .points
+        )
+
+    def event(self, external_id):
+        return self.env["retail.sync.event"].search(
+            [("channel_id", "=", self.channel.id), ("external_id", "=", external_id)]
+        )
+
+    def test_domain_and_contracts_are_served_and_tiered(self):
+        index = self.url_open("/retail_sync/v1/contracts").json()
+        served = {(c["type"], c["domain"]) for c in index["contracts"]}
+        self.assertIn(("loyalty.points.earned", "loyalty"), served)
+        self.assertIn(("test.script", "test"), served)
+        line = self.channel.domain_ids.filtered(lambda line: line.domain == "loyalty")
+        self.assertEqual((line.tier, line.latency_target_ms), ("minutes", 60000))
+        self.assertFalse(
+            self.channel.domain_ids.filtered(lambda line: line.domain == "test")
+        )
+        loyalty = self.env.ref("retail_sync_test_handler.retail_sync_domain_loyalty")
+        self.assertEqual(
+            loyalty.job_channel_id.complete_name, "root.retail_sync.loyalty"
+        )
+
+    def test_a_domain_installed_later_reaches_existing_channels(self):
+        domain = self.env["retail.sync.domain"].create(
+            {"code": "gift_cards", "name": "Gift cards", "default_tier": "batch"}
+        )
+        line = self.channel.domain_ids.filtered(
+            lambda line: line.domain == "gift_cards"
+        )
+        self.assertEqual(line.tier, "batch")
+        self.assertEqual(
+            domain.job_channel_id.complete_name, "root.retail_sync.gift_cards"
+        )
+
+    def test_endpoint_drain_handler_dead_letter_replay(self):
+        response = self.post(
+            self.key,
+            {
+                "events": [
+                    points("l1", "ann", 10, 1),
+                    points("l2", "ann", 5, 2),
+                    points("l3", "banned", 7, 1),
+                    points("l4", "bob", 3, 1),
+                ]
+            },
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        self.assertEqual(response.json()["accepted"], 4)
+        # Many keys per job: one drain for the whole domain, on its own channel.
+        jobs = pending_jobs(self.env)
+        self.assertEqual(jobs.mapped("method_name"), ["_drain_domain"])
+        self.assertEqual(jobs.channel, "root.retail_sync.loyalty")
+        self.assertEqual(jobs.args, ["loyalty"])
+        with mute_logger("odoo.addons.retail_sync_queue.models.retail_sync_drain"):
+            perform_pending_jobs(self.env)
+        # The batch failed on the banned member; the drain isolated it.
+        self.assertEqual(
+            [self.event(i).state for i in ("l1", "l2", "l3", "l4")],
+            ["done", "done", "dead", "done"],
+        )
+        self.assertEqual((self.balance("ann"), self.balance("bob")), (15, 3))
+        dead = self.event("l3")
+        self.assertIn("member banned", dead.error_message)
+        self.assertIn(
+            dead,
+            self.env["retail.sync.event"].search(
+                [("state", "=", "dead"), ("channel_id", "=", self.channel.id)]
+            ),
+        )
+        # The operator fixes the member and replays: applied once.
+        fixed = dict(dead.payload, data={"member": "carl", "points": 7})
+        dead._edit_and_replay(fixed, "member renamed")
+        perform_pending_jobs(self.env)
+        self.assertEqual(dead.state, "done")
+        self.assertEqual(self.balance("carl"), 7)
+        # A redelivery changes nothing.
+        again = self.post(self.key, points("l1", "ann", 10, 1))
+        self.assertEqual(again.status_code, 200)
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.balance("ann"), 15)
+
+    def test_per_key_domain_over_http_with_skip(self):
+        response = self.post(
+            self.key,
+            {
+                "events": [
+                    make_event(
+                        event_id="t1",
+                        event_type="test.script",
+                        ordering_key="till-1",
+                        sequence=1,
+                        data={"message": "poison"},
+                    ),
+                    make_event(
+                        event_id="t2",
+                        event_type="test.script",
+                        ordering_key="till-1",
+                        sequence=2,
+                        data={"message": "after"},
+                    ),
+                ]
+            },
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        perform_pending_jobs(self.env)
+        self.assertEqual(
+            [self.event(i).state for i in ("t1", "t2")], ["dead", "blocked"]
+        )
+        self.event("t1")._skip("cannot apply, skipped by the operator")
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.event("t2").state, "done")
+        self.assertEqual(self.event("t2").result, {"handled": "after"})
