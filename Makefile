@@ -7,6 +7,7 @@ help:
 	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
 	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
 	@echo "make lint   ruff and pylint-odoo's mandatory checks"
+	@echo "make readme each addon's README.rst and static/description/index.html from readme/*.md"
 	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md);"
 	@echo "            BENCH=\"overview\" runs only those named (ingest, stock, overview)"
 	@echo "make screenshots  retake the README's screenshots (docs/img/) from the demo data"
@@ -33,8 +34,8 @@ screenshots:
 	@bash setup/screenshots.sh
 
 readme:
-	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos \
-		retail_sync_ecom addons/retail_sync_demo
+	@bash setup/install.sh
+	@"$${RS_LOCAL:-.local}/venv/bin/python" setup/gen_addon_readme.py --all
 
 stop:
 	@bash setup/postgres.sh stop
