@@ -1,12 +1,16 @@
 # Retail Sync: `make run` (demo server) and `make test` (the whole suite) are all you need.
 SHELL := /bin/bash
 
-.PHONY: help setup run test lint readme bench screenshots stop clean
+.PHONY: help setup run test lint readme i18n bench screenshots stop clean
 
 help:
 	@echo "make run    set up what is missing, start Odoo with the demo database on :8069"
 	@echo "make test   set up what is missing, run the unit and Odoo tests (with a browser tour)"
-	@echo "make lint   ruff and pylint-odoo's mandatory checks"
+	@echo "make lint   pre-commit on every file, as CI: ruff, pylint-odoo, OCA's checks,"
+	@echo "            prettier, addon READMEs (fixers rewrite files, and the run fails)"
+	@echo "make readme each addon's README.rst and static/description/index.html from readme/*.md"
+	@echo "make i18n   export each addon's i18n/<addon>.pot from DB=<database> (default: the"
+	@echo "            test database); make i18n CHECK=1 only fails when one is stale"
 	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md);"
 	@echo "            BENCH=\"overview\" runs only those named (ingest, stock, overview)"
 	@echo "make screenshots  retake the README's screenshots (docs/img/) from the demo data"
@@ -33,8 +37,12 @@ screenshots:
 	@bash setup/screenshots.sh
 
 readme:
-	@python3 setup/gen_addon_readme.py retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos \
-		retail_sync_ecom addons/retail_sync_demo
+	@bash setup/install.sh
+	@"$${RS_LOCAL:-.local}/venv/bin/python" setup/gen_addon_readme.py --all
+
+i18n:
+	@bash setup/install.sh
+	@bash setup/i18n.sh $(if $(CHECK),--check) $(DB)
 
 stop:
 	@bash setup/postgres.sh stop
