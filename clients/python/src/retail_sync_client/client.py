@@ -135,11 +135,15 @@ class RetailSyncClient:
                 else "legacy"
             )
         self.signature = signature
-        self._webhook = (
-            Webhook(signing_secret)
-            if signing_secret and signature in ("standard", "both")
-            else None
-        )
+        self._webhook = None
+        if signing_secret and signature in ("standard", "both"):
+            # A whsec_<base64> secret as the standard says; an older plain secret
+            # is used as raw key bytes, as Odoo does.
+            self._webhook = Webhook(
+                signing_secret
+                if signing_secret.startswith("whsec_")
+                else signing_secret.encode()
+            )
         self.batch_size = batch_size
         self.max_bytes = max_bytes
         self.timeout = timeout
