@@ -4,20 +4,23 @@ The only stand-in in the system, outside Odoo. It receives Odoo's pushes, verifi
 their Standard Webhooks signatures, keeps the latest figure per SKU (by version, so a
 late stale push never overwrites a fresh one), records arrival times, and can be told
 to fail, answer slowly, answer 429, answer 410, or go down. Its client side sends
-events the way a POS does: signed, batched, buffered while offline.
+events the way a POS does, with the durable client of clients/python: signed, batched,
+kept in a SQLite outbox while Odoo cannot be reached.
 
 Run alone: python -m reference_channel.server --port 8600 --secret whsec_...
 """
 
 import argparse
 import json
+import pathlib
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import requests
+from retail_sync_client import ClientError, RetailSyncClient
 
-from .signing import body_signature, verify_webhook
+from .signing import verify_webhook
 
 
 class ReferenceChannel:
@@ -160,42 +163,70 @@ def pos_sale(event_id, sequence, store, register, sku, quantity=1, price=5.0, at
 
 
 class ReferencePos:
-    """The sending side: posts events to Odoo like a store POS, signed and batched,
-    keeping them in a buffer while Odoo cannot be reached."""
+    """The sending side: a store POS built on the durable client
+    (``retail_sync_client``, clients/python): recorded events go to a SQLite outbox
+    and are delivered, signed and batched, once Odoo answers; ``send`` posts one
+    batch at once, bypassing the outbox, for tests that look at a single answer."""
 
-    def __init__(self, odoo_url, api_key, signing_secret=None):
-        self.url = odoo_url.rstrip("/") + "/retail_sync/v1/events"
+    def __init__(
+        self, odoo_url, api_key, signing_secret=None, outbox_path=None, **options
+    ):
+        if outbox_path is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="reference-pos-")
+            outbox_path = pathlib.Path(self._tmp.name) / "outbox.db"
+        options.setdefault("backoff_max", 5.0)
+        self.client = RetailSyncClient(
+            odoo_url, api_key, outbox_path, signing_secret=signing_secret, **options
+        )
+        self.url = self.client.url
         self.api_key = api_key
         self.signing_secret = signing_secret
-        self.buffer = []
-        self.session = requests.Session()
+        self.session = self.client.session
 
     def send(self, events):
-        """POST events as one batch; returns the response."""
-        body = json.dumps({"events": events}).encode()
-        headers = {
-            "Authorization": f"Bearer {self.api_key}",
-            "Content-Type": "application/json",
-        }
-        if self.signing_secret:
-            headers["X-Retail-Sync-Signature"] = body_signature(
-                self.signing_secret, body
-            )
-        return self.session.post(self.url, data=body, headers=headers, timeout=30)
+        """POST events as one batch now; returns the response."""
+        return self.client.post(events)
 
-    def record(self, event):
-        """Buffer an event while offline."""
-        self.buffer.append(event)
+    def record(self, event, ordering_key=None):
+        """Write an event to the outbox (durably); returns it as it will be sent."""
+        return self.client.record(event, ordering_key=ordering_key)
 
-    def flush(self, batch_size=100):
-        """Send the buffered events in batches, keeping those not accepted."""
-        while self.buffer:
-            batch, self.buffer = self.buffer[:batch_size], self.buffer[batch_size:]
-            response = self.send(batch)
-            if response.status_code >= 500 or response.status_code == 429:
-                self.buffer = batch + self.buffer
-                return response
+    def sale(self, store, register, lines, **options):
+        """Record a pos.sale.completed numbered per register."""
+        return self.client.sale(store, register, lines, **options)
+
+    @property
+    def buffer(self):
+        """The events still waiting for Odoo, oldest first."""
+        return self.client.pending()
+
+    def rejected(self):
+        return self.client.rejected()
+
+    def flush(self, batch_size=None, timeout=60):
+        """Send what is pending, retrying while Odoo is unreachable (up to
+        ``timeout`` seconds). Returns None once everything is settled, else the
+        error that stopped it (a ``ClientError``, or ``TimeoutError``)."""
+        if batch_size:
+            self.client.batch_size = batch_size
+        try:
+            self.client.flush(timeout=timeout)
+        except (ClientError, TimeoutError) as exc:
+            return exc
         return None
+
+    def start(self):
+        self.client.start()
+        return self
+
+    def stop(self):
+        self.client.stop()
+
+    def close(self):
+        self.client.close()
+        tmp = getattr(self, "_tmp", None)
+        if tmp is not None:
+            tmp.cleanup()
 
 
 def main():
