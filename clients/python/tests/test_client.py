@@ -289,3 +289,14 @@ def test_backoff_is_capped_and_jittered(make_client):
     delays = {round(client.retry_delay(), 3) for _ in range(20)}
     assert all(4.0 <= d <= 8.0 for d in delays)
     assert len(delays) > 1
+
+
+def test_flush_after_stop_still_retries(odoo, make_client):
+    odoo.plan = [(503, {}, {"status": 503}), (503, {}, {"status": 503})]
+    client = make_client()
+    client.start()
+    client.stop()
+    client.record(ping(1))
+    client.flush(timeout=5)
+    assert list(odoo.stored) == ["p-1"]
+    assert len(odoo.requests) == 3

@@ -427,8 +427,7 @@ class RetailSyncClient:
                         f"{self.outbox.pending_count()} events still pending: "
                         f"{attempt.error}"
                     )
-                if self._stopping.wait(delay):
-                    break
+                time.sleep(delay)
         return settled
 
     # ------------------------------------------------------------------ background
