@@ -1,1 +1,1 @@
-from . import contracts, events
+from . import contracts, events, openapi

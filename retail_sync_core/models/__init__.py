@@ -27,3 +27,6 @@ from . import (
     retail_sync_rate_bucket,
     retail_sync_stat,
 )
+
+# isort: split
+from . import retail_sync_contract_openapi
