@@ -4,7 +4,9 @@ from . import (
     test_event_endpoint,
     test_event_form,
     test_event_security,
+    test_ingest_fuzz,
     test_menu_tour,
+    test_openapi,
     test_overview,
     test_retention,
 )
