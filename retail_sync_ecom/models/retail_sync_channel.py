@@ -1,9 +1,13 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
 import time
 from datetime import UTC, datetime
 
+from psycopg2 import OperationalError
+
 from odoo import api, fields, models, tools
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -12,6 +16,12 @@ from odoo.addons.retail_sync_core.engine import circuit, locks
 TOPIC = "inventory.available"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
+
+
+def _push_retry_seconds():
+    """When a push job that stepped back for another push runs again: soon, with
+    jitter, so that jobs which stepped back together do not meet again."""
+    return random.uniform(0.5, 2.0)
 
 
 class RetailSyncChannel(models.Model):
@@ -164,15 +174,15 @@ class RetailSyncChannel(models.Model):
     def _push_available(self):
         """Push the figures this channel has not received (a queue job).
 
-        One push job per channel at a time (advisory lock). Figures are computed in
-        this job's snapshot, after the stock change committed, each push carrying a
-        higher version than the last. A failed push is retried later with fresh
-        figures for its products plus any that changed meanwhile."""
+        One push job per channel at a time, on a snapshot that sees the previous
+        push (`_push_claim`). Figures are computed in this job's snapshot, after the
+        stock change committed, each push carrying a higher version than the last.
+        A failed push is retried later with fresh figures for its products plus any
+        that changed meanwhile."""
         self.ensure_one()
         channel = self.sudo()
         cr = self.env.cr
-        if not self.env["retail.sync.lock"]._try(locks.PUSH_CHANNEL, channel.id):
-            raise RetryableJobError("another push to this channel is running", 1, True)
+        channel._push_claim()
         if not channel._pushes_ready():
             return "pushes are not set up or disabled"
         now = time.time()
@@ -249,6 +259,48 @@ class RetailSyncChannel(models.Model):
         elif outcome == "delivered" and last_id:
             channel._enqueue_push()
         return outcome
+
+    def _push_claim(self):
+        """Make this job the channel's only push, on a snapshot that sees every
+        earlier push; else raise RetryableJobError (run again soon, not counted as
+        a failed try), before anything is read or sent.
+
+        The advisory lock keeps two push jobs of a channel from running at once.
+        It is not enough alone: Odoo transactions are repeatable read and queue_job
+        has queried in the job's transaction before the job runs, so a job whose
+        snapshot predates the commit of the previous push takes the lock as soon
+        as that push commits, then cannot see its delivery, its acknowledged
+        figures or the pending rows it consumed: it would push them again and
+        collide on retail_sync_stock_ack. So every push updates the channel's row
+        right after taking the lock (a no-op update, in raw SQL: an ORM write of a
+        channel clears the registry cache). That update fails to serialize exactly
+        when a push committed after this job's snapshot was taken. Inserts that
+        reference the channel (pending pushes, deliveries, events) take a key-share
+        lock, which this update never conflicts with."""
+        self.ensure_one()
+        cr = self.env.cr
+        if not self.env["retail.sync.lock"]._try(locks.PUSH_CHANNEL, self.id):
+            raise RetryableJobError(
+                "another push to this channel is running", _push_retry_seconds(), True
+            )
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        "UPDATE retail_sync_channel SET write_date = write_date"
+                        " WHERE id = %s",
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except OperationalError as exc:
+            if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            raise RetryableJobError(
+                "a push to this channel committed after this job's snapshot",
+                _push_retry_seconds(),
+                True,
+            ) from exc
 
     def _ats_in_flight(self):
         """Ids of the products whose figure is on its way to this channel: a change
