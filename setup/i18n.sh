@@ -50,7 +50,9 @@ rs_say "exporting translation templates from $db${check:+ (check only)}"
 # One Odoo process per addon (Odoo's exporter scans the addons path each time, ~30 s),
 # as many at once as there are cores.
 export_one() { # addon name -> $tmp/<name>.pot, log in $RS_LOG/i18n-<name>.log
-    "$RS_VENV/bin/odoo" -c "$RS_CONF" -d "$db" --i18n-export="$tmp/$2.pot" \
+    # The test configuration: its addons path also holds tests/addons, installed in
+    # the test database.
+    "$RS_VENV/bin/odoo" -c "$RS_LOCAL/odoo-test.conf" -d "$db" --i18n-export="$tmp/$2.pot" \
         --modules="$2" --stop-after-init --workers=0 --log-level=warn \
         --logfile="$RS_LOG/i18n-$2.log" 2>>"$RS_LOG/i18n-$2.log" \
         || { echo "$1" >>"$tmp/failed"; return 0; }

@@ -75,7 +75,7 @@ install_venv() {
             "$odoo_src/requirements.txt" >"$RS_LOCAL/odoo-requirements.txt" \
         && "${pip[@]}" -r "$RS_LOCAL/odoo-requirements.txt" \
         && "${pip[@]}" --config-settings editable_mode=compat -e "$odoo_src" \
-        && "${pip[@]}" -r "$RS_ROOT/setup/requirements.txt"
+        && (cd "$RS_ROOT" && "${pip[@]}" -r setup/requirements.txt)
     } >"$RS_LOG/pip.log" 2>&1 || rs_die "pip install failed: see $RS_LOG/pip.log"
     "$RS_VENV/bin/python" -c "import odoo, odoo.addons.queue_job, jsonschema, websocket" \
         >>"$RS_LOG/pip.log" 2>&1 \

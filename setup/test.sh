@@ -29,6 +29,9 @@ installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_modul
     'retail_sync_demo', 'retail_sync_test_handler')")"
 [ "$installed" = 8 ] || rs_die "only $installed of the 8 Retail Sync modules installed"
 
+# The checked-in translation templates must match the code (make i18n rewrites them).
+bash "$RS_ROOT/setup/i18n.sh" --check "$RS_TEST_DB"
+
 # The live tests (tests/live) run a real server, with workers and the queue_job
 # runner, on a copy of the freshly installed database.
 LIVE_DB="${RS_LIVE_DB:-retail_sync_live}"
@@ -41,6 +44,8 @@ export RS_LIVE_DB="$LIVE_DB"
 
 rs_say "running the tests"
 cd "$RS_ROOT"
+# The durable channel client is a package of its own, tested without Odoo.
+"$RS_VENV/bin/pytest" -q clients/python || rs_die "the channel client's tests failed"
 JUNIT="$RS_LOG/junit.xml"
 set +e
 "$RS_VENV/bin/pytest" \

@@ -1,7 +1,10 @@
 /** @odoo-module **/
 // A manager creates a channel and sends it a test event, then reads the round trip.
 import {registry} from "@web/core/registry";
-import {openConfiguration, openRetailSyncApp} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
+import {
+    openConfiguration,
+    openRetailSyncApp,
+} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 registry.category("web_tour.tours").add("retail_sync_channel_test_event_tour", {
     url: "/odoo",
@@ -40,9 +43,14 @@ registry.category("web_tour.tours").add("retail_sync_channel_test_event_tour", {
         {
             trigger: ".modal .o_field_widget[name=applied_ms]",
             run: function () {
-                const applied = parseInt(this.anchor.textContent.replace(/\D/g, ""), 10);
+                const applied = parseInt(
+                    this.anchor.textContent.replace(/\D/g, ""),
+                    10
+                );
                 if (!(applied > 0)) {
-                    throw new Error(`Expected an applied time, got "${this.anchor.textContent}"`);
+                    throw new Error(
+                        `Expected an applied time, got "${this.anchor.textContent}"`
+                    );
                 }
             },
         },

@@ -1,7 +1,10 @@
 /** @odoo-module **/
 // Opens the Retail Sync app from the apps menu and finds the channel created by the test.
 import {registry} from "@web/core/registry";
-import {openConfiguration, openRetailSyncApp} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
+import {
+    openConfiguration,
+    openRetailSyncApp,
+} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 registry.category("web_tour.tours").add("retail_sync_menu_tour", {
     url: "/odoo",

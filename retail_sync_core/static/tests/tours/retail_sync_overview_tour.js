@@ -2,7 +2,10 @@
 // The Retail Sync app opens on the overview: a card per channel coloured by health,
 // the figures by domain, the events over time; a card drills to the channel's events.
 import {registry} from "@web/core/registry";
-import {openRetailSyncApp, openRetailSyncMenu} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
+import {
+    openRetailSyncApp,
+    openRetailSyncMenu,
+} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 const CARD = ".o_kanban_record:contains('Overview Tour Store')";
 
@@ -36,7 +39,8 @@ registry.category("web_tour.tours").add("retail_sync_overview_tour", {
             trigger: ".o_breadcrumb:contains('Events of Overview Tour Store')",
         },
         {
-            trigger: ".o_list_view .o_data_row td[name=channel_id]:contains('Overview Tour Store')",
+            trigger:
+                ".o_list_view .o_data_row td[name=channel_id]:contains('Overview Tour Store')",
         },
     ],
 });

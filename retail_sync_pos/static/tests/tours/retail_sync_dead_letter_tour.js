@@ -2,7 +2,10 @@
 // An operator finds a sale that died on an unmapped SKU among the dead letters, maps
 // the SKU, replays the sale and sees it applied.
 import {registry} from "@web/core/registry";
-import {openConfiguration, openRetailSyncApp} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
+import {
+    openConfiguration,
+    openRetailSyncApp,
+} from "@retail_sync_core/../tests/tours/retail_sync_tour_utils";
 
 registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
     url: "/odoo",
@@ -32,14 +35,16 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
             trigger: ".o_list_view:not(:has(.o_data_row:contains('TOUR-OTHER-1')))",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('TOUR-SALE-1') td[name=external_id]",
+            trigger:
+                ".o_list_view .o_data_row:contains('TOUR-SALE-1') td[name=external_id]",
             run: "click",
         },
         {
             trigger: ".o_form_view .alert-danger:contains('TOUR-MUG')",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains('Dead')",
+            trigger:
+                ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains('Dead')",
         },
         // Map the SKU to the Odoo product.
         ...openConfiguration("retail_sync_binding_menu"),
@@ -80,7 +85,8 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('TOUR-MUG'):not(.o_selected_row)",
+            trigger:
+                ".o_list_view .o_data_row:contains('TOUR-MUG'):not(.o_selected_row)",
         },
         // Back to the dead letter: replay it.
         {
@@ -89,7 +95,8 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('TOUR-SALE-1') td[name=external_id]",
+            trigger:
+                ".o_list_view .o_data_row:contains('TOUR-SALE-1') td[name=external_id]",
             run: "click",
         },
         {
@@ -109,7 +116,8 @@ registry.category("web_tour.tours").add("retail_sync_dead_letter_tour", {
         },
         // The form follows the event until the queue has applied it.
         {
-            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains('Done')",
+            trigger:
+                ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains('Done')",
             timeout: 30000,
         },
         {
