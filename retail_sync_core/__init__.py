@@ -1,1 +1,2 @@
 from . import controllers, models, wizards
+from .controllers.edge import install as post_load

@@ -14,7 +14,13 @@
     "depends": ["mail", "web"],
     # Every package the addon imports itself (Odoo's own included).
     "external_dependencies": {
-        "python": ["jsonschema", "psycopg2", "requests", "werkzeug"]
+        "python": [
+            "jsonschema",
+            "psycopg2",
+            "requests",
+            "standardwebhooks",
+            "werkzeug",
+        ]
     },
     "data": [
         "security/retail_sync_core_groups.xml",
@@ -38,6 +44,9 @@
         "views/res_config_settings_views.xml",
         "views/retail_sync_core_menus.xml",
     ],
+    # Loaded server-wide (server_wide_modules), the API answers JSON 503 while no
+    # database can serve it: see controllers/edge.py.
+    "post_load": "post_load",
     "assets": {
         "web.assets_backend": [
             "retail_sync_core/static/src/js/*",

@@ -1,1 +1,1 @@
-from . import contracts, events, openapi
+from . import contracts, events, fallback, openapi

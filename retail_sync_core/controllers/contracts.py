@@ -47,6 +47,10 @@ class RetailSyncContractsController(http.Controller):
         readonly=True,
     )
     def contract_schema(self, event_type, version):
+        if "\x00" in event_type:  # no such type, and PostgreSQL cannot search it
+            return json_problem(
+                404, "unknown_contract", "no contract with that type and version"
+            )
         contract = (
             request.env["retail.sync.contract"]
             .sudo()

@@ -9,7 +9,7 @@ import json
 
 from werkzeug.wrappers import Response
 
-from ..engine import outcomes
+from ..engine import outcomes, signing
 
 EVENT_STATUS = {
     outcomes.ACCEPTED: 202,
@@ -22,6 +22,7 @@ EVENT_STATUS = {
 REFUSAL_STATUS = {
     outcomes.BAD_SIGNATURE: 401,
     outcomes.MALFORMED: 400,
+    outcomes.TOO_DEEP: 422,
     outcomes.EMPTY_BATCH: 422,
     outcomes.BATCH_TOO_LARGE: 413,
     outcomes.RATE_LIMITED: 429,
@@ -31,7 +32,9 @@ REFUSAL_STATUS = {
 def json_response(status, body, headers=None):
     """A JSON response built without a request (usable from an auth method)."""
     response = Response(
-        json.dumps(body, ensure_ascii=False, default=str),
+        # ASCII escapes: a string the client sent (an id, a pointer) is echoed
+        # safely even when it is no valid Unicode (a lone surrogate).
+        json.dumps(body, ensure_ascii=True, default=str),
         status=status,
         content_type="application/json; charset=utf-8",
     )
@@ -67,6 +70,15 @@ def event_body(outcome):
 def reception_response(reception):
     """The HTTP answer of the inbox's Reception: the refusal, the one event's
     answer, or a batch answer (207 when its events did not all end alike)."""
+    response = _reception_response(reception)
+    if reception.legacy_signature:
+        # RFC 9745 / RFC 8594: the header still works, until the sunset.
+        response.headers["Deprecation"] = "true"
+        response.headers["Sunset"] = signing.LEGACY_SIGNATURE_SUNSET
+    return response
+
+
+def _reception_response(reception):
     refusal = reception.refusal
     if refusal:
         status = REFUSAL_STATUS[refusal.kind]

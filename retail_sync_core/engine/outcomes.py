@@ -19,6 +19,7 @@ STORED = (ACCEPTED, DUPLICATE)
 # The whole request, refused before any event is looked at.
 BAD_SIGNATURE = "bad_signature"
 MALFORMED = "malformed_json"
+TOO_DEEP = "too_deep"  # nests deeper than the configured maximum
 EMPTY_BATCH = "invalid"
 BATCH_TOO_LARGE = "batch_too_large"
 RATE_LIMITED = "rate_limited"
@@ -58,6 +59,8 @@ class Reception:
     refusal: Refusal | None = None
     outcomes: list = field(default_factory=list)
     is_batch: bool = False
+    # Signed with the deprecated X-Retail-Sync-Signature header (answers say so).
+    legacy_signature: bool = False
 
     def count(self, *kinds):
         return sum(outcome.kind in kinds for outcome in self.outcomes)

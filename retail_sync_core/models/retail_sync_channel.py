@@ -1,12 +1,10 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import secrets
 import time
 
 from odoo import Command, api, fields, models
 
-from ..engine import actions, circuit, overview
+from ..engine import actions, circuit, overview, signing
 
 
 class RetailSyncChannel(models.Model):
@@ -56,8 +54,8 @@ class RetailSyncChannel(models.Model):
     signing_secret_previous = fields.Char(copy=False, groups="base.group_system")
     signature_required = fields.Boolean(
         compute="_compute_signature_required",
-        help="Requests must carry X-Retail-Sync-Signature, the HMAC-SHA256 of the "
-        "body.",
+        help="Requests must be signed: Standard Webhooks headers (webhook-id, "
+        "webhook-timestamp, webhook-signature) under the signing secret.",
     )
     rate_limit = fields.Float(
         string="Rate limit (events/s)",
@@ -353,7 +351,7 @@ class RetailSyncChannel(models.Model):
         rotation, so a channel can switch without downtime."""
         self.ensure_one()
         self._check_manager()
-        secret = "rss_" + secrets.token_urlsafe(32)
+        secret = signing.new_webhook_secret()
         channel = self.sudo()
         channel.write(
             {
@@ -413,7 +411,7 @@ class RetailSyncChannel(models.Model):
         """A new Standard Webhooks secret (whsec_...) for signing pushes."""
         self.ensure_one()
         self._check_manager()
-        secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+        secret = signing.new_webhook_secret()
         self.sudo().push_secret = secret
         self.message_post(body=self.env._("Push signing secret rotated."))
         return secret

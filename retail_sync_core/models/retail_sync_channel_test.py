@@ -152,8 +152,10 @@ class RetailSyncChannelTest(models.Model):
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
         secrets = channel._signing_secrets()
         if secrets:
-            headers["X-Retail-Sync-Signature"] = signing.body_signature(
-                secrets[0], body
+            headers.update(
+                signing.webhook_headers(
+                    secrets[0], f"test_{self.external_id}", time.time(), body
+                )
             )
         return body, headers
 

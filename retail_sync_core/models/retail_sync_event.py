@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import time
 from datetime import UTC, datetime
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import canonical, contracts, masking, outcomes, signing
+from ..engine import canonical, contracts, masking, outcomes, payload_checks, signing
 from ..engine.errors import PermanentError
 from .retail_sync_domain import domain_selection
 
@@ -26,6 +27,8 @@ EVENT_STATES = [
 PENDING_STATES = ("received", "queued", "failed", "blocked", "dead")
 
 MANAGER = "retail_sync_core.group_manager"
+# The deprecated body signature header (engine/signing.py: LEGACY_SIGNATURE_SUNSET).
+LEGACY_HEADER = "X-Retail-Sync-Signature"
 # Events shown before and after an event of the same ordering key.
 KEY_NEIGHBOURS = 5
 # Sort key of an event without a sequence number: after every numbered one, as the
@@ -61,8 +64,15 @@ def _pretty(value):
 
 
 def _parse_occurred_at(value):
-    moment = datetime.fromisoformat(value)
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    """The UTC moment of an ISO 8601 date-time with offset; None when it is no real
+    date (2026-02-30, month 13, year 0000, offset +99:99)."""
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            return None
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return None
 
 
 class RetailSyncEvent(models.Model):
@@ -278,27 +288,81 @@ class RetailSyncEvent(models.Model):
 
     # ------------------------------------------------------------------ ingestion
     @api.model
-    def _receive(self, channel, body, signature=None):
-        """Store what a channel sent (raw bytes) and enqueue it; return a Reception:
-        a refusal of the whole request, or one outcome per event.
+    def _receive(self, channel, body, headers=None):
+        """Store what a channel sent (raw bytes, and the request's headers for its
+        signature) and enqueue it; return a Reception: a refusal of the whole
+        request, or one outcome per event.
 
         Runs as superuser for an authenticated channel. Nothing irreversible happens
         here (Odoo may replay the request on a serialization failure): rows are
         written, jobs enqueued in the same transaction."""
-        secrets = channel._signing_secrets()
-        if secrets and not signing.verify_body_signature(secrets, body, signature):
+        refusal, legacy_signature = self._check_signature(channel, body, headers or {})
+        if refusal:
+            return outcomes.Reception(refusal)
+        try:
+            document = payload_checks.loads(body)
+        except RecursionError:
             return outcomes.Reception(
                 outcomes.Refusal(
-                    outcomes.BAD_SIGNATURE,
-                    "X-Retail-Sync-Signature is missing or does not match the body",
+                    outcomes.TOO_DEEP,
+                    f"the body nests deeper than {self._max_depth()} levels",
                 )
             )
-        try:
-            document = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             return outcomes.Reception(
                 outcomes.Refusal(outcomes.MALFORMED, f"the body is not JSON: {exc}")
             )
+        reception = self._receive_document(channel, document)
+        reception.legacy_signature = legacy_signature
+        return reception
+
+    @api.model
+    def _check_signature(self, channel, body, headers):
+        """(refusal or None, whether the deprecated header signed it). A channel with
+        a signing secret must sign: Standard Webhooks headers, or the legacy
+        X-Retail-Sync-Signature until its sunset."""
+        secrets = channel._signing_secrets()
+        if not secrets:
+            return None, False
+        if signing.has_webhook_headers(headers):
+            if signing.verify_webhook(secrets, headers, body, time.time()):
+                return None, False
+            return (
+                outcomes.Refusal(
+                    outcomes.BAD_SIGNATURE,
+                    "webhook-signature does not match the body under the channel's "
+                    "signing secret, or webhook-timestamp is more than "
+                    f"{signing.DEFAULT_TOLERANCE} s away from the server's time",
+                ),
+                False,
+            )
+        if signing.verify_body_signature(secrets, body, headers.get(LEGACY_HEADER)):
+            return None, True
+        return (
+            outcomes.Refusal(
+                outcomes.BAD_SIGNATURE,
+                "this channel signs its requests: send the Standard Webhooks headers "
+                "webhook-id, webhook-timestamp and webhook-signature",
+            ),
+            False,
+        )
+
+    @api.model
+    def _max_depth(self):
+        """How deep a request may nest (System parameter retail_sync.max_json_depth)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("retail_sync.max_json_depth")
+        )
+        try:
+            return max(4, int(value)) if value else payload_checks.DEFAULT_MAX_DEPTH
+        except ValueError:
+            return payload_checks.DEFAULT_MAX_DEPTH
+
+    @api.model
+    def _receive_document(self, channel, document):
+        """A parsed body: one event, or a batch ``{"events": [...]}``."""
         is_batch = isinstance(document, dict) and set(document) == {"events"}
         if is_batch:
             events = document["events"]
@@ -331,6 +395,18 @@ class RetailSyncEvent(models.Model):
                 ),
                 is_batch=is_batch,
             )
+        if channel.rate_limit > 0 and len(events) > channel.rate_burst:
+            # The bucket never holds that many tokens: refused once, never an
+            # endless 429.
+            return outcomes.Reception(
+                outcomes.Refusal(
+                    outcomes.BATCH_TOO_LARGE,
+                    f"{len(events)} events in one request; this channel's rate limit "
+                    f"takes at most {channel.rate_burst} at once (its burst): send "
+                    "smaller batches",
+                ),
+                is_batch=is_batch,
+            )
         decision = self.env["retail.sync.rate.bucket"]._take(channel, len(events))
         if not decision.allowed:
             retry_after = max(1, int(decision.retry_after + 0.999))
@@ -355,9 +431,23 @@ class RetailSyncEvent(models.Model):
         envelope = contracts.shared_envelope()
         allowed = channel._accepted_contracts()
         now = fields.Datetime.now()
+        max_depth = self._max_depth()
         results, rows = [], []
         for position, event in enumerate(events):
             event_id = event.get("id") if isinstance(event, dict) else None
+            unfit = self._unfit_for_storage(event, max_depth)
+            if unfit:
+                results.append(
+                    outcomes.EventOutcome(
+                        outcomes.INVALID,
+                        event_id,
+                        "the event cannot be stored as sent",
+                        details={
+                            "problems": [{"pointer": unfit[0], "reason": unfit[1]}]
+                        },
+                    )
+                )
+                continue
             try:
                 problems = contracts.check_event(event, schemas, envelope)
             except contracts.UnknownContract as exc:
@@ -377,6 +467,25 @@ class RetailSyncEvent(models.Model):
                         event_id,
                         "the event does not match its contract",
                         details={"problems": [p.as_dict() for p in problems]},
+                    )
+                )
+                continue
+            occurred_at = _parse_occurred_at(event["occurred_at"])
+            if occurred_at is None:
+                results.append(
+                    outcomes.EventOutcome(
+                        outcomes.INVALID,
+                        event_id,
+                        "the event does not match its contract",
+                        details={
+                            "problems": [
+                                {
+                                    "pointer": "/occurred_at",
+                                    "reason": f"{event['occurred_at']!r} is not a "
+                                    "valid date and time with a UTC offset",
+                                }
+                            ]
+                        },
                     )
                 )
                 continue
@@ -409,7 +518,7 @@ class RetailSyncEvent(models.Model):
                             contract["ordering_key_template"], event
                         ),
                         event.get("sequence"),
-                        _parse_occurred_at(event["occurred_at"]),
+                        occurred_at,
                         now,
                         json.dumps(masking.mask_card_numbers(event)),
                         payload_hash,
@@ -460,6 +569,18 @@ class RetailSyncEvent(models.Model):
                     result.state = state or "received"
         return results
 
+    @api.model
+    def _unfit_for_storage(self, event, max_depth):
+        """(pointer, reason) when ``event`` nests too deep or holds a string
+        PostgreSQL cannot store, else None."""
+        deep = payload_checks.depth_beyond(event, max_depth)
+        if deep is not None:
+            return (
+                contracts.json_pointer(deep),
+                f"nested deeper than {max_depth} levels",
+            )
+        return payload_checks.unstorable_string(event)
+
     def _insert_rows(self, rows):
         """Insert rows, skipping ids the channel already sent (ON CONFLICT DO NOTHING).
 
@@ -482,7 +603,11 @@ class RetailSyncEvent(models.Model):
                 """,
                 columns,
                 values,
-            )
+            ),
+            # Two first deliveries of one id at once end in a serialization
+            # failure that Odoo retries (the retry answers duplicate): expected,
+            # and the statement holds payloads, which never go to the log.
+            log_exceptions=False,
         )
         first_position = {}
         for position, row in enumerate(rows):

@@ -1,9 +1,11 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import time
 
+import odoo
+from odoo import http
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
 
 from ..engine import signing
 from .common import ChannelMixin, make_event
@@ -196,10 +198,135 @@ class TestEventEndpoint(ChannelMixin, HttpCase):
         )
         self.assertAnswer(self.post(admin_key, make_event()), 403, "no_channel")
 
-    @mute_logger("odoo.http")
-    def test_get_is_not_allowed(self):
-        response = self.url_open("/retail_sync/v1/events")
-        self.assertEqual(response.status_code, 405)
+    def test_every_other_method_is_a_json_405_with_allow(self):
+        for method in ("GET", "PUT", "DELETE", "PATCH"):
+            response = self.opener.request(
+                method, self.base_url() + "/retail_sync/v1/events", timeout=10
+            )
+            self.assertAnswer(response, 405, "method_not_allowed")
+            self.assertEqual(response.headers["Allow"], "POST")
+        response = self.opener.post(
+            self.base_url() + "/retail_sync/v1/contracts", timeout=10
+        )
+        self.assertAnswer(response, 405, "method_not_allowed")
+        self.assertIn("GET", response.headers["Allow"])
+
+    def test_unknown_paths_are_a_json_404(self):
+        for path in ("/retail_sync/v1/nope", "/retail_sync/", "/retail_sync/v2/events"):
+            self.assertAnswer(self.url_open(path), 404, "not_found")
+        response = self.url_open("/retail_sync/v1/contracts/unknown/x")
+        self.assertAnswer(response, 404, "not_found")
+        # Found by the live fuzzer: a NUL in the type was a 500.
+        response = self.url_open("/retail_sync/v1/contracts/%00/1")
+        self.assertAnswer(response, 404, "unknown_contract")
+        # ... and control characters in a path, the HTML 404 page.
+        odoo.addons.retail_sync_core.post_load()
+        response = self.url_open("/retail_sync/v1/no%0Asuch/path")
+        self.assertAnswer(response, 404, "not_found")
+
+    def test_nesting_beyond_the_maximum_is_refused_not_a_500(self):
+        deep = '{"a":' * 1000 + "1" + "}" * 1000
+        self.assertAnswer(self.post(self.key, deep.encode()), 422, "too_deep")
+        nested = {"x": "leaf"}
+        for _ in range(40):
+            nested = {"x": nested}
+        batch = {
+            "events": [make_event(event_id="ok-1"), make_event(data={"deep": nested})]
+        }
+        body = self.assertAnswer(self.post(self.key, batch), 207)
+        self.assertEqual((body["accepted"], body["rejected"]), (1, 1))
+        [problem] = body["results"][1]["problems"]
+        self.assertTrue(problem["pointer"].startswith("/data/deep/x"))
+        self.assertIn("nested deeper than 32", problem["reason"])
+        self.assertEqual(self.events_of().mapped("external_id"), ["ok-1"])
+
+    def test_strings_postgresql_cannot_store_are_refused_per_event(self):
+        surrogate = (
+            '{"events": [%s, {"id": "s-2", "type": "system.ping", '
+            '"schema_version": 1, "occurred_at": "2026-11-27T10:00:00+01:00", '
+            '"data": {"message": "\\ud800 alone"}}]}'
+        )
+        body_text = surrogate % json.dumps(make_event(event_id="s-1"))
+        body = self.assertAnswer(self.post(self.key, body_text.encode()), 207)
+        self.assertEqual(body["results"][0]["result"], "accepted")
+        self.assertEqual(body["results"][1]["error"], "invalid")
+        self.assertEqual(body["results"][1]["problems"][0]["pointer"], "/data/message")
+        for event in (
+            make_event(event_id="nul\u0000id"),
+            make_event(ordering_key="key\u0000"),
+            make_event(data={"message": "a\u0000b"}),
+        ):
+            raw = json.dumps(event)
+            answer = self.assertAnswer(
+                self.post(self.key, raw.encode()), 422, "invalid"
+            )
+            self.assertIn("NUL", answer["problems"][0]["reason"])
+        self.assertEqual(self.events_of().mapped("external_id"), ["s-1"])
+
+    def test_dates_that_are_no_dates_are_refused_per_event(self):
+        for moment in (
+            "2026-13-45T10:00:00Z",
+            "2026-02-30T10:00:00+01:00",
+            "0000-01-01T00:00:00Z",
+            "2026-11-27T10:00:00+99:99",
+            "2026-11-27T25:61:00Z",
+        ):
+            body = self.assertAnswer(
+                self.post(self.key, make_event(occurred_at=moment)), 422, "invalid"
+            )
+            self.assertEqual(body["problems"][0]["pointer"], "/occurred_at")
+        self.assertFalse(self.events_of())
+
+    def test_a_batch_larger_than_the_burst_is_413_once_not_429(self):
+        self.channel.write({"rate_limit": 1, "rate_burst": 3})
+        batch = {"events": [make_event() for _ in range(4)]}
+        body = self.assertAnswer(self.post(self.key, batch), 413, "batch_too_large")
+        self.assertIn("at most 3", body["message"])
+        self.assertAnswer(self.post(self.key, {"events": batch["events"][:3]}), 202)
+
+    def test_standard_webhooks_signature_with_a_tolerance_window(self):
+        secret = self.channel._rotate_signing_secret()
+        self.assertTrue(secret.startswith("whsec_"))
+        raw = json.dumps(make_event(event_id="sw-1")).encode()
+        now = time.time()
+        headers = signing.webhook_headers(secret, "msg-1", now, raw)
+        response = self.post(self.key, raw, headers)
+        self.assertAnswer(response, 202)
+        self.assertNotIn("Deprecation", response.headers)
+        # A captured request replayed later than the tolerance is refused.
+        late = json.dumps(make_event(event_id="sw-2")).encode()
+        old = signing.webhook_headers(secret, "msg-2", now - 600, late)
+        self.assertAnswer(self.post(self.key, late, old), 401, "bad_signature")
+        tampered = dict(headers)
+        self.assertAnswer(self.post(self.key, late, tampered), 401, "bad_signature")
+        # The legacy header still works until its sunset, and says so.
+        legacy = {"X-Retail-Sync-Signature": signing.body_signature(secret, late)}
+        response = self.post(self.key, late, legacy)
+        self.assertAnswer(response, 202)
+        self.assertEqual(response.headers["Deprecation"], "true")
+        self.assertEqual(response.headers["Sunset"], signing.LEGACY_SIGNATURE_SUNSET)
+        self.assertEqual(
+            sorted(self.events_of().mapped("external_id")), ["sw-1", "sw-2"]
+        )
+
+    def test_without_a_database_the_api_answers_json_503(self):
+        # A real server runs the addon's post_load hook when it loads the addon
+        # (server-wide: at start); the test runner imported it before, so install
+        # the patch as the hook does.
+        manifest = odoo.modules.module.get_manifest("retail_sync_core")
+        self.assertEqual(manifest["post_load"], "post_load")
+        odoo.addons.retail_sync_core.post_load()
+        self.assertTrue(http.Request._retail_sync_edge)
+
+        class FakeRequest:
+            class httprequest:
+                path = "/retail_sync/v1/events"
+
+        response = http.Request._serve_nodb(FakeRequest())
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.headers["Retry-After"], "5")
+        body = json.loads(response.get_data())
+        self.assertEqual(body["error"], "unavailable")
 
 
 @tagged("post_install", "-at_install")

@@ -87,7 +87,7 @@ class LiveOdoo:
             "--log-level=warn",
         ]
         if not self.runner:
-            command.append("--load=base,web")
+            command.append("--load=base,web,retail_sync_core")
         env = dict(os.environ)
         if self.job_channels:
             env["ODOO_QUEUE_JOB_CHANNELS"] = self.job_channels

@@ -82,6 +82,7 @@ class Run:
                     "operation": label,
                     "status": response.status_code,
                     "reason": reason[:500],
+                    "url": response.request.url[:300],
                     "request": (response.request.body or b"")[:300].__repr__(),
                     "answer": response.content[:300].decode("utf-8", "replace"),
                 }
