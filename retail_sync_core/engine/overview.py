@@ -120,6 +120,9 @@ class Figures:
     queue_depth: int = 0  # received, queued, failed (retrying), blocked
     retrying: int = 0  # failed, will retry
     dead: int = 0
+    # Waiting for another entity (a refund for its payment): not in the queue depth
+    # nor the oldest waiting, as they wait on purpose, up to their domain's limit.
+    dependency_waits: int = 0
     oldest_pending_at: datetime | None = None  # reception of the oldest waiting event
     received_short: int = 0  # events received in the short window
     received: int = 0  # events received in the long window
@@ -136,6 +139,7 @@ class Figures:
             "queue_depth",
             "retrying",
             "dead",
+            "dependency_waits",
             "received_short",
             "received",
             "applied",

@@ -291,6 +291,14 @@ class RetailSyncChannel(models.Model):
             context={"search_default_waiting": 1},
         )
 
+    def action_open_dependency_waits(self):
+        self.ensure_one()
+        return self._events_action(
+            "retail_sync_core.retail_sync_event_action",
+            self.env._("Events of %s waiting for others", self.name),
+            context={"search_default_dependency": 1, "search_default_group_waiting": 1},
+        )
+
     def action_open_overview_domains(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -68,6 +68,14 @@ class RetailSyncDomain(models.Model):
         help="Latency target a new channel starts with for this domain.",
     )
 
+    dependency_timeout_minutes = fields.Integer(
+        "Wait for dependencies (minutes)",
+        default=60,
+        help="How long an event of this domain may wait for another entity (a "
+        "refund for its payment, a shipment for its reservation) before it becomes "
+        "a dead letter with the reason.",
+    )
+
     _sql_constraints = [
         ("code_unique", "unique(code)", "A domain code is unique."),
     ]
@@ -93,7 +101,11 @@ class RetailSyncDomain(models.Model):
     def _setting_values(self):
         """What ``_settings`` caches for this domain; addons add theirs."""
         self.ensure_one()
-        return {"priority": self.priority, "drain_mode": self.drain_mode}
+        return {
+            "priority": self.priority,
+            "drain_mode": self.drain_mode,
+            "dependency_timeout_minutes": self.dependency_timeout_minutes,
+        }
 
     @api.model
     def _setting(self, code, name, default=None):

@@ -22,9 +22,10 @@ EVENT_STATES = [
     ("dead", "Dead"),
     ("skipped", "Skipped"),
     ("blocked", "Blocked"),
+    ("waiting", "Waiting for a dependency"),
 ]
 # States of an event that still has to be applied (or released) for its key to move on.
-PENDING_STATES = ("received", "queued", "failed", "blocked", "dead")
+PENDING_STATES = ("received", "queued", "failed", "blocked", "waiting", "dead")
 
 MANAGER = "retail_sync_core.group_manager"
 # The deprecated body signature header (engine/signing.py: LEGACY_SIGNATURE_SUNSET).
@@ -128,6 +129,19 @@ class RetailSyncEvent(models.Model):
     error_traceback = fields.Text(groups=MANAGER)
     state_reason = fields.Char(
         help="Why the event is skipped, blocked or flagged (gap, late arrival)"
+    )
+    waiting_for = fields.Char(
+        index="btree_not_null",
+        help="The entity this event waits for (or waited for), as a dependency token: "
+        "payment:<channel id>:<reference>, order:<channel id>:<reference>...",
+    )
+    waiting_kind = fields.Char(
+        help="What kind of entity the event waits for (payment, order, reservation): "
+        "the first part of its dependency token",
+    )
+    waiting_since = fields.Datetime(
+        help="When the event started waiting for its dependency; past the domain's "
+        "wait it becomes a dead letter",
     )
     processed_at = fields.Datetime()
     last_attempt_at = fields.Datetime(
@@ -267,22 +281,35 @@ class RetailSyncEvent(models.Model):
             )
         )
         # The drain of one key reads its pending events in order.
+        # Both are partial on the pending states: the "_v2" names came with the
+        # waiting state (an index whose predicate lacks it would not be used).
+        pending = SQL(", ".join(f"'{state}'" for state in PENDING_STATES))
         self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS retail_sync_event_pending_key_idx
-                ON retail_sync_event
-                   (channel_id, ordering_key, sequence, occurred_at, id)
-             WHERE state IN ('received', 'queued', 'failed', 'blocked', 'dead')
-            """
+            "DROP INDEX IF EXISTS retail_sync_event_pending_key_idx, "
+            "retail_sync_event_waiting_idx"
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS retail_sync_event_pending_key_v2_idx
+                    ON retail_sync_event
+                       (channel_id, ordering_key, sequence, occurred_at, id)
+                 WHERE state IN (%s)
+                """,
+                pending,
+            )
         )
         # The overview counts waiting events per channel, domain and state, and
         # finds the oldest, without reading the done ones.
         self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS retail_sync_event_waiting_idx
-                ON retail_sync_event (channel_id, domain, state, received_at)
-             WHERE state IN ('received', 'queued', 'failed', 'blocked', 'dead')
-            """
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS retail_sync_event_pending_v2_idx
+                    ON retail_sync_event (channel_id, domain, state, received_at)
+                 WHERE state IN (%s)
+                """,
+                pending,
+            )
         )
         return result
 

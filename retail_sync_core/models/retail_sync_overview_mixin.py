@@ -38,6 +38,12 @@ class RetailSyncOverviewMixin(models.AbstractModel):
         "Retrying", compute="_compute_overview", help="Failed events to retry"
     )
     dead_count = fields.Integer("Dead letters", compute="_compute_overview")
+    dependency_wait_count = fields.Integer(
+        "Waiting for others",
+        compute="_compute_overview",
+        help="Events waiting for another entity to be applied first (a refund for "
+        "its payment, a shipment for its reservation)",
+    )
     oldest_pending_seconds = fields.Integer(compute="_compute_overview")
     oldest_pending_age = fields.Char(
         "Oldest waiting",
@@ -110,6 +116,7 @@ class RetailSyncOverviewMixin(models.AbstractModel):
             "queue_depth": figures.queue_depth,
             "retrying_count": figures.retrying,
             "dead_count": figures.dead,
+            "dependency_wait_count": figures.dependency_waits,
             "oldest_pending_seconds": int(waiting or 0),
             "oldest_pending_age": overview.format_age(waiting),
             "events_per_minute_short": short_rate,

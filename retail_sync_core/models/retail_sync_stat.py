@@ -365,6 +365,9 @@ class RetailSyncStat(models.Model):
             if state == "dead":
                 row.dead += count
                 continue
+            if state == "waiting":
+                row.dependency_waits += count
+                continue
             row.queue_depth += count
             if state == "failed":
                 row.retrying += count

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-from odoo.addons.retail_sync_core.engine.errors import PermanentError, RetryableError
+from odoo.addons.retail_sync_core.engine.errors import PermanentError
 
 
 class RetailSyncHandlerEcomOrderCancelled(models.AbstractModel):
@@ -15,11 +15,8 @@ class RetailSyncHandlerEcomOrderCancelled(models.AbstractModel):
     @api.model
     def _apply_one(self, event):
         data = event.payload["data"]
-        binding = self._order_binding(event, data["order_ref"])
-        if not binding.record_ref:
-            # The creation may still be on its way (another key, a retry): wait.
-            raise RetryableError(f"order {data['order_ref']} has not been received yet")
-        order = binding.record_ref
+        # The creation may still be on its way (a retry of it): wait for it.
+        order = self._order_or_wait(event, data["order_ref"])
         if order.state != "cancel":
             if order.picking_ids.filtered(lambda p: p.state == "done"):
                 raise PermanentError(

@@ -66,6 +66,10 @@ class RetailSyncHandlerEcomOrderCreated(models.AbstractModel):
             }
         )
         event._link_many([(event, record) for record in (order, *order.picking_ids)])
+        # Payments, shipments... of this order that arrived first go on at once.
+        self.env["retail.sync.drain"]._release_waiting(
+            [self._order_dependency(channel, data["order_ref"])]
+        )
         return {
             "sale_order": order.name,
             "warehouse": warehouse.code,

@@ -111,9 +111,19 @@ class TestWebOrders(DrainMixin, TransactionCase):
             self.env["sale.order"].search_count([("client_order_ref", "=", "W4")]), 1
         )
 
-    def test_cancel_before_creation_waits_and_retries(self):
+    def test_cancel_before_creation_waits_then_applies(self):
         self.ingest(self.cancel("W5"))
         self.drain("order:W5")
         cancelled = self.event("cancelled-W5")
-        self.assertEqual(cancelled.state, "failed")
-        self.assertIn("has not been received yet", cancelled.error_message)
+        self.assertEqual(cancelled.state, "waiting")
+        self.assertEqual(cancelled.state_reason, "waiting for order W5")
+        self.assertEqual(cancelled.waiting_for, f"order:{self.channel.id}:W5")
+        self.assertEqual(cancelled.attempts, 0)
+        # The creation (earlier in the key) applies first and releases the cancel.
+        self.ingest(self.order("W5", 2))
+        self.drain("order:W5")
+        self.assertEqual(self.event("created-W5").state, "done")
+        self.assertEqual(cancelled.state, "done", cancelled.error_message)
+        order = self.env["sale.order"].search([("client_order_ref", "=", "W5")])
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.free(self.central), 10)

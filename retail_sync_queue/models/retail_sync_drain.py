@@ -15,6 +15,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_sync_core.engine import backoff, locks, ordering
+from odoo.addons.retail_sync_core.engine.errors import WaitingError
 from odoo.addons.retail_sync_core.models.retail_sync_event import PENDING_STATES
 from odoo.addons.retail_sync_core.models.retail_sync_handler import PERMANENT
 
@@ -31,6 +32,10 @@ DOMAIN_KEYS = 100
 DOMAIN_EVENTS = 500
 # States of an event that a batch may take (not failed or dead: one by one).
 RUNNABLE = ("received", "queued", "blocked")
+# A waiting event is checked again this often even if nothing released it: the
+# release and the wait may have committed at the same moment (repeatable read: the
+# waiter's snapshot predates the dependency, the releaser's predates the wait).
+WAIT_RECHECK_SECONDS = 120
 # Decisions under which an event is applied now.
 APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
 
@@ -60,8 +65,10 @@ class RetailSyncDrain(models.AbstractModel):
     key) or many keys per job (its handler applies batches), as its
     ``retail.sync.domain`` record says. What an event's handler reports or raises
     is recorded here: applied, failed (retried with backoff), dead, skipped as
-    stale, or blocked behind an earlier event. This model never names an event type
-    or a domain: contracts name handlers, domains say how they drain."""
+    stale, blocked behind an earlier event, or waiting for another entity (a
+    refund for its payment) until that entity releases it. This model never names
+    an event type or a domain: contracts name handlers, domains say how they
+    drain."""
 
     _name = "retail.sync.drain"
     _description = "Retail Sync drain engine"
@@ -88,14 +95,7 @@ class RetailSyncDrain(models.AbstractModel):
                 events.ids,
             )
         )
-        batched = set()
-        for channel_id, key, domain in self.env.cr.fetchall():
-            if self._drains_many_keys(domain):
-                batched.add(domain)
-            else:
-                self._enqueue_key(channel_id, key, domain, once=True)
-        for domain in sorted(batched):
-            self._enqueue_domain(domain)
+        self._enqueue_keys(self.env.cr.fetchall())
         self.env.cr.execute(
             SQL(
                 "UPDATE retail_sync_event SET state = 'queued' "
@@ -377,6 +377,10 @@ class RetailSyncDrain(models.AbstractModel):
                 event, self.env._("waiting behind dead event %s", event.external_id)
             )
             return "stop"
+        if event.state == "waiting":
+            # Released by its dependency (or the recheck cron), never by a drain.
+            self._block_behind_wait(event)
+            return "stop"
         if (
             event.state == "failed"
             and event.next_attempt_at
@@ -418,6 +422,10 @@ class RetailSyncDrain(models.AbstractModel):
             with self.env.cr.savepoint():
                 handler = event._handler()
                 result = handler._apply(event).get(event.id) or {}
+        except WaitingError as wait:
+            self._record_wait(event, wait)
+            self._block_behind_wait(event)
+            return "stop"
         except Exception as exc:
             _raise_if_concurrency_error(exc)
             self._record_failure(event, exc)
@@ -536,6 +544,146 @@ class RetailSyncDrain(models.AbstractModel):
         )
 
     @api.model
+    def _record_wait(self, event, wait):
+        """The event waits for ``wait.dependency``: visible, not retried, not
+        counted as an attempt. Its wait starts when it first waits for this
+        dependency (a recheck that finds it still missing keeps the start)."""
+        now = fields.Datetime.now()
+        values = {
+            "state": "waiting",
+            "state_reason": wait.reason,
+            "waiting_for": wait.dependency,
+            "waiting_kind": wait.dependency.split(":", 1)[0],
+            "last_attempt_at": now,
+        }
+        if event.waiting_for != wait.dependency or not event.waiting_since:
+            values["waiting_since"] = now
+            event._audit("waiting", wait.reason)
+        event.write(values)
+
+    @api.model
+    def _block_behind_wait(self, event):
+        self._block_followers(
+            event,
+            self.env._(
+                "waiting behind event %(event)s (%(reason)s)",
+                event=event.external_id,
+                reason=event.state_reason,
+            ),
+        )
+
+    @api.model
+    def _release_waiting(self, dependencies, audit=True):
+        """Release the events waiting for any of ``dependencies`` (tokens): call it
+        in the transaction that applies what they wait for. They are queued again
+        and their keys' drains enqueued, to run as soon as this commits. Returns how
+        many events were released."""
+        tokens = sorted({token for token in dependencies if token})
+        if not tokens:
+            return 0
+        Event = self.env["retail.sync.event"]
+        Event.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE retail_sync_event SET state = 'queued', state_reason = NULL,
+                       write_date = now() at time zone 'UTC'
+                 WHERE state = 'waiting' AND waiting_for = ANY(%s)
+                RETURNING id, channel_id, ordering_key, domain
+                """,
+                tokens,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        Event.invalidate_model(["state", "state_reason"])
+        released = Event.browse([row[0] for row in rows])
+        audits = audit and self.env["retail.sync.event.audit"].sudo().create(
+            [
+                {
+                    "event_id": event_id,
+                    "action": "released",
+                    "reason": token,
+                    "state_before": "waiting",
+                }
+                for event_id, token in zip(
+                    released.ids, released.mapped("waiting_for"), strict=True
+                )
+            ]
+        )
+        _logger.debug("Retail Sync: released %s waiting events", len(audits or rows))
+        self._enqueue_keys({(row[1], row[2], row[3]) for row in rows})
+        return len(rows)
+
+    @api.model
+    def _enqueue_keys(self, keys):
+        """Drain these (channel id, ordering key, domain): a job per key, or one
+        per domain for the domains that drain many keys at once."""
+        batched = set()
+        for channel_id, key, domain in sorted(keys):
+            if self._drains_many_keys(domain):
+                batched.add(domain)
+            else:
+                self._enqueue_key(channel_id, key, domain, once=True)
+        for domain in sorted(batched):
+            self._enqueue_domain(domain)
+
+    @api.model
+    def _cron_expire_or_recheck_waits(self):
+        """Waiting events past their domain's wait become dead letters with their
+        reason; the others are checked again every WAIT_RECHECK_SECONDS, in case a
+        release and the wait crossed (see WAIT_RECHECK_SECONDS)."""
+        Event = self.env["retail.sync.event"]
+        Event.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT e.id FROM retail_sync_event e
+              JOIN retail_sync_domain d ON d.code = e.domain
+             WHERE e.state = 'waiting' AND d.dependency_timeout_minutes > 0
+               AND e.waiting_since < (now() at time zone 'UTC')
+                   - d.dependency_timeout_minutes * interval '1 minute'
+             LIMIT 5000
+            """
+        )
+        expired = Event.browse([row[0] for row in self.env.cr.fetchall()])
+        for event in expired:
+            timeout = self.env["retail.sync.domain"]._setting(
+                event.domain, "dependency_timeout_minutes"
+            )
+            message = self.env._(
+                "gave up after %(minutes)s minutes %(reason)s",
+                minutes=timeout,
+                reason=event.state_reason or event.waiting_for,
+            )
+            event._audit("dead", False, error_message=message)
+            event.write(
+                {
+                    "state": "dead",
+                    "error_message": message,
+                    "last_attempt_at": fields.Datetime.now(),
+                }
+            )
+            self._block_followers(
+                event, self.env._("waiting behind dead event %s", event.external_id)
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT waiting_for FROM retail_sync_event
+                 WHERE state = 'waiting'
+                   AND last_attempt_at < (now() at time zone 'UTC') - %s
+                 LIMIT 5000
+                """,
+                timedelta(seconds=WAIT_RECHECK_SECONDS),
+            )
+        )
+        rechecked = self._release_waiting(
+            (row[0] for row in self.env.cr.fetchall()), audit=False
+        )
+        return {"expired": len(expired), "rechecked": rechecked}
+
+    @api.model
     def _block_followers(self, event, reason):
         """Mark the events queued behind ``event`` in its key as blocked."""
         Event = self.env["retail.sync.event"]
@@ -582,16 +730,18 @@ class RetailSyncDrain(models.AbstractModel):
         )
         rows = self.env.cr.fetchall()
         for channel_id, key, domain in rows:
-            if not self._key_has_dead_head(channel_id, key):
+            if not self._key_is_held(channel_id, key):
                 self._enqueue_key(channel_id, key, domain)
         return len(rows)
 
     @api.model
-    def _key_has_dead_head(self, channel_id, key):
+    def _key_is_held(self, channel_id, key):
+        """A dead event (released by a manager) or a waiting one (by its
+        dependency) holds the key: draining it again would change nothing."""
         self.env.cr.execute(
             SQL(
                 "SELECT 1 FROM retail_sync_event WHERE channel_id = %s "
-                "AND ordering_key = %s AND state = 'dead' LIMIT 1",
+                "AND ordering_key = %s AND state IN ('dead', 'waiting') LIMIT 1",
                 channel_id,
                 key,
             )

@@ -20,6 +20,8 @@ TIMELINE_COLOURS = {
     "done": "success",
     "skip": "secondary",
     "noop": "secondary",
+    "waiting": "info",
+    "released": "primary",
 }
 
 

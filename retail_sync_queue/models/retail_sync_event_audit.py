@@ -31,6 +31,8 @@ class RetailSyncEventAudit(models.Model):
             ("noop", "Replay refused (already done)"),
             ("skip", "Skip"),
             ("edit_replay", "Edit and replay"),
+            ("waiting", "Waiting for a dependency"),
+            ("released", "Released by its dependency"),
         ],
         required=True,
     )

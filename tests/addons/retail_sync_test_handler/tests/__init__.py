@@ -1,4 +1,5 @@
 from . import (
+    test_dependencies,
     test_new_domain,
     test_operator_actions,
     test_processing,
