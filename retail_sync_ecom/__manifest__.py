@@ -3,14 +3,19 @@
 {
     "name": "Retail Sync E-commerce",
     "summary": "Storefronts: web orders reserve stock, available-to-sell pushed back",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
     "author": "Retail Sync",
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_queue", "retail_sync_stock", "sale_stock"],
+    "depends": [
+        "retail_sync_queue",
+        "retail_sync_stock",
+        "sale_stock",
+        "stock_delivery",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/retail_sync_ecom_rules.xml",
@@ -20,6 +25,8 @@
         "data/ir_cron_data.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_stock_mismatch_views.xml",
+        "views/retail_sync_shipment_views.xml",
+        "views/sale_order_views.xml",
         "views/retail_sync_ecom_menus.xml",
     ],
     "assets": {

@@ -3,11 +3,20 @@ from . import retail_sync_handler_ecom_order
 
 # isort: split
 from . import (
+    retail_sync_binding,
     retail_sync_channel,
     retail_sync_handler_ecom_order_cancelled,
     retail_sync_handler_ecom_order_created,
+    retail_sync_handler_ecom_order_updated,
+    retail_sync_handler_shipment_confirmed,
+    retail_sync_order_status,
+    retail_sync_order_status_pending,
     retail_sync_push_pending,
+    retail_sync_shipment,
     retail_sync_stock_ack,
     retail_sync_stock_mismatch,
+    sale_order,
+    stock_move,
+    stock_picking,
     stock_quant,
 )

@@ -16,6 +16,9 @@ from odoo.addons.retail_sync_core.engine import circuit, locks
 TOPIC = "inventory.available"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
+STATUS_TOPIC = "order.status"
+# Orders per status push; a longer backlog is sent by the next job.
+STATUS_BATCH = 500
 
 
 def _push_retry_seconds():
@@ -169,6 +172,10 @@ class RetailSyncChannel(models.Model):
     def init(self):
         self.env.cr.execute(
             "CREATE SEQUENCE IF NOT EXISTS retail_sync_push_version_seq"
+        )
+        # Versions of the order statuses pushed (strictly increasing per order).
+        self.env.cr.execute(
+            "CREATE SEQUENCE IF NOT EXISTS retail_sync_order_status_version_seq"
         )
 
     def _push_available(self):
@@ -327,3 +334,187 @@ class RetailSyncChannel(models.Model):
             f"Retail Sync: push available-to-sell to {self.code} (later)",
             eta=when,
         )
+
+    # ------------------------------------------------------------ order status
+    def _enqueue_order_status_push(self):
+        """The channel's order status push job, on the job function's queue
+        channel (data)."""
+        self.ensure_one()
+        return self.env["retail.sync.job"]._enqueue_once(
+            self,
+            "_push_order_status",
+            f"retail_sync.order_status:{self.id}",
+            None,
+            5,
+            f"Retail Sync: push order statuses to {self.code}",
+        )
+
+    def _enqueue_order_status_later(self, when, suffix):
+        return self.env["retail.sync.job"]._enqueue(
+            self,
+            "_push_order_status",
+            f"retail_sync.order_status:{self.id}{suffix}",
+            None,
+            5,
+            f"Retail Sync: push order statuses to {self.code} (later)",
+            eta=when,
+        )
+
+    def _push_order_status(self):
+        """Push the statuses of the web orders that changed since their last push
+        (a queue job).
+
+        The same discipline as the available-to-sell push (`_push_claim`): one
+        push to the channel at a time, on a snapshot that sees every earlier push,
+        so the last pushed status of each order is known and every push carries
+        higher versions than the one before. Each status is computed fresh here:
+        the changes of an order since its last push become one entry with the
+        latest status; an order whose status the storefront already has is not
+        sent again. A failed push keeps its pending rows and is retried with fresh
+        statuses."""
+        self.ensure_one()
+        channel = self.sudo()
+        cr = self.env.cr
+        channel._push_claim()
+        if not channel._pushes_ready():
+            return "pushes are not set up or disabled"
+        state = channel._circuit()
+        if not circuit.allows(state, time.time()):
+            channel._enqueue_order_status_later(
+                datetime.fromtimestamp(state.retry_at, UTC).replace(tzinfo=None),
+                ":probe",
+            )
+            return "circuit open"
+        Delivery = self.env["retail.sync.delivery"].sudo()
+        delivery = Delivery.search(
+            [
+                ("channel_id", "=", channel.id),
+                ("topic", "=", STATUS_TOPIC),
+                ("state", "in", ("pending", "failed")),
+            ],
+            order="id",
+            limit=1,
+        )
+        if (
+            delivery.next_attempt_at
+            and delivery.next_attempt_at > fields.Datetime.now()
+        ):
+            channel._enqueue_order_status_later(delivery.next_attempt_at, ":retry")
+            return "waiting for the next attempt"
+        cr.execute(
+            SQL(
+                "SELECT id, order_id, create_date FROM retail_sync_order_status_pending"
+                " WHERE channel_id = %s ORDER BY id LIMIT %s",
+                channel.id,
+                STATUS_BATCH + 1,
+            )
+        )
+        pending = cr.fetchall()
+        more = len(pending) > STATUS_BATCH
+        pending = pending[:STATUS_BATCH]
+        if not pending:
+            return "nothing to push"
+        changed_at = {}
+        for _id, order_id, created in pending:
+            changed_at[order_id] = max(created, changed_at.get(order_id, created))
+        fresh = channel._order_statuses_to_push(sorted(changed_at))
+        outcome = "nothing new"
+        if fresh:
+            cr.execute(
+                SQL(
+                    "SELECT nextval('retail_sync_order_status_version_seq')"
+                    " FROM generate_series(1, %s)",
+                    len(fresh),
+                )
+            )
+            versions = sorted(row[0] for row in cr.fetchall())
+            entries = [
+                dict(
+                    entry,
+                    version=version,
+                    changed_at=changed_at[order.id].replace(tzinfo=UTC).isoformat(),
+                )
+                for (order, entry), version in zip(fresh, versions, strict=True)
+            ]
+            payload = {
+                "type": STATUS_TOPIC,
+                "channel": channel.code,
+                "generated_at": datetime.now(UTC).isoformat(),
+                "orders": entries,
+            }
+            values = {"payload": payload, "item_count": len(entries)}
+            if delivery:
+                delivery.write(values)
+            else:
+                delivery = Delivery.create(
+                    dict(values, channel_id=channel.id, topic=STATUS_TOPIC)
+                )
+            outcome = delivery._send()
+            if outcome == "delivered":
+                channel._record_order_statuses(fresh, entries, delivery)
+        if outcome in ("delivered", "dead", "nothing new"):
+            cr.execute(
+                SQL(
+                    "DELETE FROM retail_sync_order_status_pending"
+                    " WHERE channel_id = %s AND id <= %s",
+                    channel.id,
+                    pending[-1][0],
+                )
+            )
+        if outcome == "retry":
+            channel._enqueue_order_status_later(delivery.next_attempt_at, ":retry")
+        elif more and outcome != "gone":
+            channel._enqueue_order_status_push()
+        return outcome
+
+    def _order_statuses_to_push(self, order_ids):
+        """[(order, status entry)] of these orders whose status differs from the
+        one their storefront last received."""
+        self.ensure_one()
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .browse(order_ids)
+            .exists()
+            .filtered(
+                lambda o: o.retail_sync_channel_id == self and o.retail_sync_order_ref
+            )
+        )
+        pushed = {
+            status.order_id.id: status.entry
+            for status in self.env["retail.sync.order.status"]
+            .sudo()
+            .search([("order_id", "in", orders.ids)])
+        }
+        fresh = []
+        for order in orders:
+            entry = order._retail_sync_status()
+            if pushed.get(order.id) != entry:
+                fresh.append((order, entry))
+        return fresh
+
+    def _record_order_statuses(self, fresh, entries, delivery):
+        """Remember what the storefront received, per order (the push job is the
+        only writer: one per channel at a time)."""
+        Status = self.env["retail.sync.order.status"].sudo()
+        existing = {
+            status.order_id.id: status
+            for status in Status.search(
+                [("order_id", "in", [order.id for order, _e in fresh])]
+            )
+        }
+        now = fields.Datetime.now()
+        to_create = []
+        for (order, entry), pushed in zip(fresh, entries, strict=True):
+            values = {
+                "version": pushed["version"],
+                "status": entry["status"],
+                "entry": entry,
+                "pushed_at": now,
+                "delivery_id": delivery.id,
+            }
+            if order.id in existing:
+                existing[order.id].write(values)
+            else:
+                to_create.append(dict(values, order_id=order.id, channel_id=self.id))
+        Status.create(to_create)

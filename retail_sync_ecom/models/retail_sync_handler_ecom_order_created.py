@@ -40,6 +40,8 @@ class RetailSyncHandlerEcomOrderCreated(models.AbstractModel):
                     "company_id": channel.company_id.id,
                     "warehouse_id": warehouse.id,
                     "client_order_ref": data["order_ref"],
+                    "retail_sync_click_and_collect": fulfilment.get("mode")
+                    == "click_and_collect",
                     "origin": f"{channel.code}/{data['order_ref']}",
                     "order_line": [
                         Command.create(

@@ -1,6 +1,9 @@
 from . import (
     test_available_to_sell,
     test_channel_test_event,
+    test_order_status,
+    test_order_updates,
+    test_shipments,
     test_stock_mismatch,
     test_stock_mismatch_tour,
     test_web_orders,

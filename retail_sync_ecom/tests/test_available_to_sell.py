@@ -278,9 +278,15 @@ class TestAvailableToSell(TransactionCase):
         self.env["retail.sync.drain"]._drain_key(self.channel.id, "order:CC-1")
         self.push()
         self.assertEqual(store_pos.available("ATS-KETTLE"), 3.0)
-        self.assertEqual(
-            self.storefront.received, [], "the store does not feed the web"
-        )
+        figures = [
+            body
+            for _at, _headers, body, _verified in self.storefront.received
+            if body["type"] == "inventory.available"
+        ]
+        self.assertEqual(figures, [], "the store does not feed the web")
+        # The web order's own status does reach its storefront.
+        [status] = [body for _a, _h, body, _v in self.storefront.received]
+        self.assertEqual(status["type"], "order.status")
 
     def test_no_endpoint_records_nothing_and_enabling_resends_everything(self):
         quiet = self.env["retail.sync.channel"].create(

@@ -2,10 +2,12 @@
 
 The only stand-in in the system, outside Odoo. It receives Odoo's pushes, verifies
 their Standard Webhooks signatures, keeps the latest figure per SKU (by version, so a
-late stale push never overwrites a fresh one), records arrival times, and can be told
-to fail, answer slowly, answer 429, answer 410, or go down. Its client side sends
-events the way a POS does, with the durable client of clients/python: signed, batched,
-kept in a SQLite outbox while Odoo cannot be reached.
+late stale push never overwrites a fresh one), keeps every order status pushed to it
+per order (flagging a version that is not higher than the previous one of its order),
+records arrival times, and can be told to fail, answer slowly, answer 429, answer 410,
+or go down. Its client side sends events the way a POS does, with the durable client
+of clients/python: signed, batched, kept in a SQLite outbox while Odoo cannot be
+reached.
 
 Run alone: python -m reference_channel.server --port 8600 --secret whsec_...
 """
@@ -36,6 +38,8 @@ class ReferenceChannel:
         self.received = []  # (arrival time, headers, body dict, verified)
         self.latest = {}  # sku -> figure (highest version)
         self.arrivals = {}  # sku -> list of (arrival time, available, version)
+        self.order_statuses = {}  # order_ref -> every status entry, in arrival order
+        self.out_of_order = []  # (order_ref, version, previous version)
         self.rejected_signatures = 0
         self.server = None
         self.thread = None
@@ -111,6 +115,8 @@ class ReferenceChannel:
                     self.arrivals.setdefault(sku, []).append(
                         (arrived, figure["available"], figure["version"])
                     )
+                if body.get("type") == "order.status":
+                    self._record_order_statuses(body.get("orders", []))
         elif status == 401:
             with self.lock:
                 self.rejected_signatures += 1
@@ -121,12 +127,37 @@ class ReferenceChannel:
         handler.end_headers()
         handler.wfile.write(json.dumps({"status": status}).encode())
 
+    def _record_order_statuses(self, entries):
+        """Keep each order's statuses; a version not above the last one received
+        for its order is flagged (a storefront would drop it)."""
+        for entry in entries:
+            history = self.order_statuses.setdefault(entry["order_ref"], [])
+            if history and entry["version"] <= history[-1]["version"]:
+                self.out_of_order.append(
+                    (entry["order_ref"], entry["version"], history[-1]["version"])
+                )
+                continue
+            history.append(entry)
+
+    def order_status(self, order_ref):
+        """The latest status entry received for an order (None if none)."""
+        with self.lock:
+            history = self.order_statuses.get(order_ref)
+        return history[-1] if history else None
+
+    def order_history(self, order_ref):
+        """The statuses received for an order, in order ("reserved", "shipped")."""
+        with self.lock:
+            return [entry["status"] for entry in self.order_statuses.get(order_ref, [])]
+
     def reset(self):
         """Forget what was received (between tests)."""
         with self.lock:
             self.received.clear()
             self.latest.clear()
             self.arrivals.clear()
+            self.order_statuses.clear()
+            self.out_of_order.clear()
             self.rejected_signatures = 0
             self.mode = "ok"
 
