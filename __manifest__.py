@@ -18,6 +18,7 @@
         "retail_sync_stock",
         "retail_sync_pos",
         "retail_sync_ecom",
+        "retail_sync_payments",
     ],
     "data": [],
 }
