@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Retail Sync Demo Data",
-    "summary": "Stores, a web shop channel and stocked products to try Retail Sync",
+    "summary": "Stores, a web shop, a 3PL, stocked products and a web order's "
+    "lifecycle to try Retail Sync",
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
@@ -10,7 +11,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_pos", "retail_sync_ecom"],
+    "depends": ["retail_sync_pos", "retail_sync_ecom", "retail_sync_payments"],
     # Demo-only addon: its records are its data, so they load with or without Odoo's
     # own demo data.
     "data": [

@@ -15,7 +15,15 @@ DEMO_STOCK = {
 
 
 def post_init_hook(env):
-    """Put the demo products on hand in the central warehouse and in every store."""
+    """Put the demo products on hand in the central warehouse and in every store,
+    map the web shop's card payments to the bank journal, and play one web order's
+    lifecycle through the pipeline."""
+    _put_stock_on_hand(env)
+    _map_web_payments(env)
+    _play_web_order_lifecycle(env)
+
+
+def _put_stock_on_hand(env):
     Quant = env["stock.quant"]
     for warehouse_code, quantities in DEMO_STOCK.items():
         warehouse = env["stock.warehouse"].search(
@@ -25,3 +33,128 @@ def post_init_hook(env):
         for sku, quantity in quantities.items():
             product = env["product.product"].search([("default_code", "=", sku)])
             Quant._update_available_quantity(product, warehouse.lot_stock_id, quantity)
+
+
+def _map_web_payments(env):
+    web = env.ref("retail_sync_demo.retail_sync_channel_web_shop")
+    if not web.company_id.chart_template:
+        # account loads a chart only once every module is loaded; the demo's
+        # payments need its journals now.
+        Chart = env["account.chart.template"]
+        Chart.try_loading(
+            Chart._guess_chart_template(web.company_id.country_id), web.company_id
+        )
+    bank = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", web.company_id.id)], limit=1
+    )
+    if bank:
+        env["retail.sync.payment.method"].create(
+            {"channel_id": web.id, "code": "card", "journal_id": bank.id}
+        )
+
+
+def _event(event_id, event_type, data):
+    return {
+        "id": event_id,
+        "type": event_type,
+        "schema_version": 1,
+        "occurred_at": "2026-12-01T09:00:00+00:00",
+        "data": data,
+    }
+
+
+def _apply(env, channel, *events):
+    """Store the events as a channel's request would, and apply them here (not by
+    the job runner: the install leaves no job behind)."""
+    Job = env["queue.job"]
+    before = set(Job.search([]).ids)
+    reception = env["retail.sync.event"]._receive_events(channel, list(events))
+    assert all(outcome.stored for outcome in reception.outcomes), reception.outcomes
+    Drain = env["retail.sync.drain"]
+    for event in env["retail.sync.event"].search(
+        [
+            ("channel_id", "=", channel.id),
+            ("external_id", "in", [e["id"] for e in events]),
+        ]
+    ):
+        Drain._drain_key(channel.id, event.ordering_key)
+    Job.search([("id", "not in", list(before))]).unlink()
+
+
+def _play_web_order_lifecycle(env):
+    """DEMO-1001: ordered on the web shop (two tees), paid by card, one tee shipped
+    by the 3PL with its tracking number, then that tee refunded and restocked."""
+    web = env.ref("retail_sync_demo.retail_sync_channel_web_shop")
+    tpl = env.ref("retail_sync_demo.retail_sync_channel_3pl")
+    _apply(
+        env,
+        web,
+        _event(
+            "DEMO-1001-created",
+            "ecom.order.created",
+            {
+                "order_ref": "DEMO-1001",
+                "lines": [{"sku": "RS-TEE-BLK-M", "quantity": 2, "unit_price": 19.9}],
+                "customer": {"email": "camille@example.com", "name": "Camille Demo"},
+            },
+        ),
+    )
+    order = env["sale.order"].search([("client_order_ref", "=", "DEMO-1001")])
+    if not env["retail.sync.payment.method"].search([("channel_id", "=", web.id)]):
+        return
+    total = order.amount_total
+    _apply(
+        env,
+        web,
+        _event(
+            "DEMO-1001-captured",
+            "payment.captured",
+            {
+                "payment_ref": "DEMO-PAY-1001",
+                "order_ref": "DEMO-1001",
+                "amount": total,
+                "currency": order.currency_id.name,
+                "method": "card",
+            },
+        ),
+    )
+    _apply(
+        env,
+        tpl,
+        _event(
+            "DEMO-SHIP-1001",
+            "shipment.confirmed",
+            {
+                "shipment_ref": "DEMO-SHIP-1001",
+                "storefront": web.code,
+                "order_ref": "DEMO-1001",
+                "carrier": "DHL",
+                "tracking_ref": "JD014600003",
+                "lines": [{"sku": "RS-TEE-BLK-M", "quantity": 1}],
+            },
+        ),
+    )
+    _apply(
+        env,
+        web,
+        _event(
+            "DEMO-REF-1001",
+            "refund.issued",
+            {
+                "refund_ref": "DEMO-REF-1001",
+                "payment_ref": "DEMO-PAY-1001",
+                "order_ref": "DEMO-1001",
+                "amount": order.currency_id.round(total / 2),
+                "currency": order.currency_id.name,
+                "reason": "too small",
+                "lines": [
+                    {
+                        "sku": "RS-TEE-BLK-M",
+                        "quantity": 1,
+                        "amount": order.currency_id.round(total / 2),
+                        "restock": True,
+                    }
+                ],
+            },
+        ),
+    )

@@ -19,3 +19,42 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(on_hand, DEMO_STOCK["PAR"]["RS-TEE-BLK-M"])
         self.assertTrue(tee.is_storable)
+
+    def test_a_web_order_lifecycle_applied(self):
+        order = self.env["sale.order"].search([("client_order_ref", "=", "DEMO-1001")])
+        self.assertEqual(order.state, "sale")
+        events = self.env["retail.sync.event"].search(
+            [("external_id", "like", "DEMO-%")]
+        )
+        self.assertEqual(
+            sorted(events.mapped("event_type")),
+            [
+                "ecom.order.created",
+                "payment.captured",
+                "refund.issued",
+                "shipment.confirmed",
+            ],
+        )
+        self.assertEqual(
+            set(events.mapped("state")), {"done"}, events.mapped("error_message")
+        )
+        payment = self.env["retail.sync.payment"].search(
+            [("payment_ref", "=", "DEMO-PAY-1001")]
+        )
+        self.assertIn(payment.account_payment_id.state, ("in_process", "paid"))
+        self.assertEqual(
+            payment.currency_id.compare_amounts(
+                payment.captured_amount, order.amount_total
+            ),
+            0,
+        )
+        refund = self.env["retail.sync.refund"].search(
+            [("refund_ref", "=", "DEMO-REF-1001")]
+        )
+        self.assertEqual(refund.credit_note_id.state, "posted")
+        shipped = order.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+        self.assertEqual(shipped[:1].carrier_tracking_ref, "JD014600003")
+        # The demo install leaves no job for a runner to find in the test database.
+        self.assertFalse(self.env["queue.job"].search([("state", "=", "pending")]))
