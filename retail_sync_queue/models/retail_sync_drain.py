@@ -32,9 +32,11 @@ DOMAIN_KEYS = 100
 DOMAIN_EVENTS = 500
 # States of an event that a batch may take (not failed or dead: one by one).
 RUNNABLE = ("received", "queued", "blocked")
-# A waiting event is checked again this often even if nothing released it: the
-# release and the wait may have committed at the same moment (repeatable read: the
-# waiter's snapshot predates the dependency, the releaser's predates the wait).
+# A release and a wait that commit at the same moment do not see each other
+# (repeatable read: the waiter's snapshot predates the dependency, the releaser's
+# predates the wait). So an event that starts waiting is tried once more this soon,
+# and every WAIT_RECHECK_SECONDS after that by the cron.
+WAIT_FIRST_RECHECK_SECONDS = 3
 WAIT_RECHECK_SECONDS = 120
 # Decisions under which an event is applied now.
 APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
@@ -559,7 +561,29 @@ class RetailSyncDrain(models.AbstractModel):
         if event.waiting_for != wait.dependency or not event.waiting_since:
             values["waiting_since"] = now
             event._audit("waiting", wait.reason)
+            self._enqueue_wait_recheck(event, wait.dependency)
         event.write(values)
+
+    @api.model
+    def _enqueue_wait_recheck(self, event, dependency):
+        job_channel, priority = self._job_settings(event.domain)
+        # identity_key: one recheck waits per dependency, however many wait on it.
+        return self.env["retail.sync.job"]._enqueue(
+            self,
+            "_recheck_wait",
+            f"retail_sync.wait:{dependency}",
+            job_channel,
+            priority,
+            f"Retail Sync: check again what waits for {dependency}",
+            args=(dependency,),
+            eta=timedelta(seconds=WAIT_FIRST_RECHECK_SECONDS),
+        )
+
+    @api.model
+    def _recheck_wait(self, dependency):
+        """Try again, once, the events waiting for ``dependency``: in case it was
+        applied by a transaction that did not see them wait (a queue job)."""
+        return self._release_waiting([dependency], audit=False)
 
     @api.model
     def _block_behind_wait(self, event):

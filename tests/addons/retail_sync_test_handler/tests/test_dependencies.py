@@ -36,8 +36,13 @@ class TestDependencies(PipelineMixin, TransactionCase):
         self.assertEqual(waiting.waiting_for, self.token)
         self.assertEqual(waiting.waiting_kind, "test")
         self.assertTrue(waiting.waiting_since)
-        # Not an attempt, not retried: no job left for its key.
+        # Not an attempt, not retried in a loop: one check a few seconds later
+        # (a release may have crossed the wait), nothing else for its key.
         self.assertEqual(waiting.attempts, 0)
+        recheck = self.env["queue.job"].search([("method_name", "=", "_recheck_wait")])
+        self.assertEqual(recheck.args, [self.token])
+        self.assertEqual(recheck.state, "done")
+        self.assertTrue(recheck.eta)
         self.assertFalse(pending_jobs(self.env))
         self.assertEqual(self.event("r2").state, "blocked")
         self.assertIn("waiting for PAY-1", self.event("r2").state_reason)
@@ -104,6 +109,15 @@ class TestDependencies(PipelineMixin, TransactionCase):
         event._replay("payment arrived late")
         perform_pending_jobs(self.env)
         self.assertEqual(self.states("t1", "t2"), ["done", "done"])
+
+    def test_the_first_recheck_catches_a_release_that_crossed_the_wait(self):
+        self.ingest(self.ping("c1", "C", 1, message="needs:PAY-1"))
+        self.drain("C")
+        # The payment committed without seeing the wait (concurrent transactions):
+        # the check a few seconds later applies the event.
+        self.env["ir.config_parameter"].set_param(self.token, "1")
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.event("c1").state, "done")
 
     def test_recheck_catches_a_release_that_crossed_the_wait(self):
         self.ingest(self.ping("x1", "X", 1, message="needs:PAY-1"))
