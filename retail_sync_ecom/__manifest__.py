@@ -23,11 +23,15 @@
         "data/retail_sync_contract_data.xml",
         "data/queue_job_function_data.xml",
         "data/ir_cron_data.xml",
+        "data/retail_sync_pickup_data.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_stock_mismatch_views.xml",
         "views/retail_sync_shipment_views.xml",
         "views/sale_order_views.xml",
         "views/retail_sync_ecom_menus.xml",
+        "security/retail_sync_order_aging_rules.xml",
+        "views/retail_sync_order_aging_views.xml",
+        "views/retail_sync_pickup_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

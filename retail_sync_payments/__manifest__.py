@@ -20,5 +20,6 @@
         "views/retail_sync_channel_views.xml",
         "views/sale_order_views.xml",
         "views/retail_sync_payments_menus.xml",
+        "views/retail_sync_payment_aging_views.xml",
     ],
 }

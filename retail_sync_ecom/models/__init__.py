@@ -9,8 +9,10 @@ from . import (
     retail_sync_handler_ecom_order_created,
     retail_sync_handler_ecom_order_updated,
     retail_sync_handler_shipment_confirmed,
+    retail_sync_order_aging,
     retail_sync_order_status,
     retail_sync_order_status_pending,
+    retail_sync_pickup_order,
     retail_sync_push_pending,
     retail_sync_shipment,
     retail_sync_stock_ack,
@@ -19,4 +21,15 @@ from . import (
     stock_move,
     stock_picking,
     stock_quant,
+)
+
+# The pickup handlers build on the shipment handler, then on their shared one.
+# isort: split
+from . import retail_sync_handler_pickup
+
+# isort: split
+from . import (
+    retail_sync_handler_pickup_collected,
+    retail_sync_handler_pickup_expired,
+    retail_sync_handler_pickup_ready,
 )

@@ -17,8 +17,15 @@ TOPIC = "inventory.available"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
 STATUS_TOPIC = "order.status"
+# Click & collect orders pushed to their pickup store's POS channels.
+PICKUP_TOPIC = "pickup.order"
 # Orders per status push; a longer backlog is sent by the next job.
 STATUS_BATCH = 500
+# Order aging (see retail_sync_order_aging.py): the alert its order conditions feed,
+# and the customer delivery states where the goods have not left yet.
+LATE_ORDERS_ALERT = "late_orders"
+OPEN_PICKING_STATES = ("draft", "waiting", "confirmed", "assigned")
+NOT_RESERVED_STATES = ("draft", "waiting", "confirmed")
 
 
 def _push_retry_seconds():
@@ -43,6 +50,14 @@ class RetailSyncChannel(models.Model):
         return self.fulfilment_warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
+
+    pickup_preparation_minutes = fields.Integer(
+        "Pickup preparation time",
+        default=120,
+        help="Minutes a store has to prepare a click & collect order of this "
+        "storefront: the ready-by time pushed to the store is the reservation "
+        "time plus this.",
+    )
 
     feed_location_ids = fields.Many2many(
         "stock.location",
@@ -336,42 +351,96 @@ class RetailSyncChannel(models.Model):
         )
 
     # ------------------------------------------------------------ order status
-    def _enqueue_order_status_push(self):
-        """The channel's order status push job, on the job function's queue
+    def _order_push_topics(self):
+        """{topic: (job method, job identity prefix, job description)} of the pushes
+        of web orders to a channel: order statuses to storefronts, pickup orders
+        to stores. They share the pending rows (retail.sync.order.status.pending,
+        per topic), the version sequence and the push discipline of
+        `_push_order_topic`."""
+        return {
+            STATUS_TOPIC: (
+                "_push_order_status",
+                "retail_sync.order_status",
+                "push order statuses to",
+            ),
+            PICKUP_TOPIC: (
+                "_push_pickup_orders",
+                "retail_sync.pickup_order",
+                "push pickup orders to",
+            ),
+        }
+
+    def _enqueue_order_topic_push(self, topic):
+        """The channel's push job of ``topic``, on the job function's queue
         channel (data)."""
         self.ensure_one()
+        method, identity, description = self._order_push_topics()[topic]
         return self.env["retail.sync.job"]._enqueue_once(
             self,
-            "_push_order_status",
-            f"retail_sync.order_status:{self.id}",
+            method,
+            f"{identity}:{self.id}",
             None,
             5,
-            f"Retail Sync: push order statuses to {self.code}",
+            f"Retail Sync: {description} {self.code}",
         )
 
-    def _enqueue_order_status_later(self, when, suffix):
+    def _enqueue_order_topic_later(self, topic, when, suffix):
+        method, identity, description = self._order_push_topics()[topic]
         return self.env["retail.sync.job"]._enqueue(
             self,
-            "_push_order_status",
-            f"retail_sync.order_status:{self.id}{suffix}",
+            method,
+            f"{identity}:{self.id}{suffix}",
             None,
             5,
-            f"Retail Sync: push order statuses to {self.code} (later)",
+            f"Retail Sync: {description} {self.code} (later)",
             eta=when,
         )
 
+    def _push_pickup_orders(self):
+        """Push the pickup orders of this store's click & collect orders that
+        changed since their last push (a queue job): see `_push_order_topic`."""
+        return self._push_order_topic(PICKUP_TOPIC)
+
+    def _enqueue_order_status_push(self):
+        return self._enqueue_order_topic_push(STATUS_TOPIC)
+
+    def _enqueue_order_status_later(self, when, suffix):
+        return self._enqueue_order_topic_later(STATUS_TOPIC, when, suffix)
+
     def _push_order_status(self):
         """Push the statuses of the web orders that changed since their last push
-        (a queue job).
+        (a queue job): see `_push_order_topic`."""
+        return self._push_order_topic(STATUS_TOPIC)
+
+    def _order_entries_to_push(self, topic, order_ids):
+        """[(order, entry)] of these orders whose ``topic`` entry differs from the
+        one this channel last received."""
+        if topic == STATUS_TOPIC:
+            return self._order_statuses_to_push(order_ids)
+        if topic == PICKUP_TOPIC:
+            return self._pickup_orders_to_push(order_ids)
+        raise NotImplementedError(topic)
+
+    def _record_order_entries(self, topic, fresh, entries, delivery):
+        """Remember the ``topic`` entries this channel received."""
+        if topic == STATUS_TOPIC:
+            return self._record_order_statuses(fresh, entries, delivery)
+        if topic == PICKUP_TOPIC:
+            return self._record_pickup_orders(fresh, entries, delivery)
+        raise NotImplementedError(topic)
+
+    def _push_order_topic(self, topic):
+        """Push the ``topic`` entries of the web orders that changed since their
+        last push (a queue job).
 
         The same discipline as the available-to-sell push (`_push_claim`): one
         push to the channel at a time, on a snapshot that sees every earlier push,
-        so the last pushed status of each order is known and every push carries
-        higher versions than the one before. Each status is computed fresh here:
+        so the last pushed entry of each order is known and every push carries
+        higher versions than the one before. Each entry is computed fresh here:
         the changes of an order since its last push become one entry with the
-        latest status; an order whose status the storefront already has is not
-        sent again. A failed push keeps its pending rows and is retried with fresh
-        statuses."""
+        latest state; an order whose entry the channel already has is not sent
+        again. A failed push keeps its pending rows and is retried with fresh
+        entries."""
         self.ensure_one()
         channel = self.sudo()
         cr = self.env.cr
@@ -380,7 +449,8 @@ class RetailSyncChannel(models.Model):
             return "pushes are not set up or disabled"
         state = channel._circuit()
         if not circuit.allows(state, time.time()):
-            channel._enqueue_order_status_later(
+            channel._enqueue_order_topic_later(
+                topic,
                 datetime.fromtimestamp(state.retry_at, UTC).replace(tzinfo=None),
                 ":probe",
             )
@@ -389,7 +459,7 @@ class RetailSyncChannel(models.Model):
         delivery = Delivery.search(
             [
                 ("channel_id", "=", channel.id),
-                ("topic", "=", STATUS_TOPIC),
+                ("topic", "=", topic),
                 ("state", "in", ("pending", "failed")),
             ],
             order="id",
@@ -399,13 +469,16 @@ class RetailSyncChannel(models.Model):
             delivery.next_attempt_at
             and delivery.next_attempt_at > fields.Datetime.now()
         ):
-            channel._enqueue_order_status_later(delivery.next_attempt_at, ":retry")
+            channel._enqueue_order_topic_later(
+                topic, delivery.next_attempt_at, ":retry"
+            )
             return "waiting for the next attempt"
         cr.execute(
             SQL(
                 "SELECT id, order_id, create_date FROM retail_sync_order_status_pending"
-                " WHERE channel_id = %s ORDER BY id LIMIT %s",
+                " WHERE channel_id = %s AND topic = %s ORDER BY id LIMIT %s",
                 channel.id,
+                topic,
                 STATUS_BATCH + 1,
             )
         )
@@ -417,7 +490,7 @@ class RetailSyncChannel(models.Model):
         changed_at = {}
         for _id, order_id, created in pending:
             changed_at[order_id] = max(created, changed_at.get(order_id, created))
-        fresh = channel._order_statuses_to_push(sorted(changed_at))
+        fresh = channel._order_entries_to_push(topic, sorted(changed_at))
         outcome = "nothing new"
         if fresh:
             cr.execute(
@@ -437,7 +510,7 @@ class RetailSyncChannel(models.Model):
                 for (order, entry), version in zip(fresh, versions, strict=True)
             ]
             payload = {
-                "type": STATUS_TOPIC,
+                "type": topic,
                 "channel": channel.code,
                 "generated_at": datetime.now(UTC).isoformat(),
                 "orders": entries,
@@ -447,24 +520,27 @@ class RetailSyncChannel(models.Model):
                 delivery.write(values)
             else:
                 delivery = Delivery.create(
-                    dict(values, channel_id=channel.id, topic=STATUS_TOPIC)
+                    dict(values, channel_id=channel.id, topic=topic)
                 )
             outcome = delivery._send()
             if outcome == "delivered":
-                channel._record_order_statuses(fresh, entries, delivery)
+                channel._record_order_entries(topic, fresh, entries, delivery)
         if outcome in ("delivered", "dead", "nothing new"):
             cr.execute(
                 SQL(
                     "DELETE FROM retail_sync_order_status_pending"
-                    " WHERE channel_id = %s AND id <= %s",
+                    " WHERE channel_id = %s AND topic = %s AND id <= %s",
                     channel.id,
+                    topic,
                     pending[-1][0],
                 )
             )
         if outcome == "retry":
-            channel._enqueue_order_status_later(delivery.next_attempt_at, ":retry")
+            channel._enqueue_order_topic_later(
+                topic, delivery.next_attempt_at, ":retry"
+            )
         elif more and outcome != "gone":
-            channel._enqueue_order_status_push()
+            channel._enqueue_order_topic_push(topic)
         return outcome
 
     def _order_statuses_to_push(self, order_ids):
@@ -518,3 +594,311 @@ class RetailSyncChannel(models.Model):
             else:
                 to_create.append(dict(values, order_id=order.id, channel_id=self.id))
         Status.create(to_create)
+
+    # ------------------------------------------------------------ click & collect
+    @api.model
+    def _pos_channels_of_warehouse(self, warehouse):
+        """The POS channels of a store: active channels of kind POS, of the
+        warehouse's company, with a store binding to the warehouse or to one of
+        its stock locations."""
+        if not warehouse:
+            return self.browse()
+        Binding = self.env["retail.sync.binding"].sudo()
+        locations = (
+            self.env["stock.location"]
+            .sudo()
+            .search([("warehouse_id", "=", warehouse.id)])
+        )
+        bindings = Binding.search(
+            [
+                ("kind", "=", "store"),
+                ("channel_id.kind", "=", "pos"),
+                ("channel_id.company_id", "=", warehouse.company_id.id),
+                "|",
+                "&",
+                ("res_model", "=", "stock.warehouse"),
+                ("res_id", "=", warehouse.id),
+                "&",
+                ("res_model", "=", "stock.location"),
+                ("res_id", "in", locations.ids),
+            ]
+        )
+        return bindings.channel_id.sudo().filtered("active")
+
+    def _pickup_orders_to_push(self, order_ids):
+        """[(order, pickup entry)] of these orders picked up in this channel's
+        store whose pickup order differs from the one it last received (an order
+        not reserved yet is not sent)."""
+        self.ensure_one()
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .browse(order_ids)
+            .exists()
+            .filtered(lambda o: self in o._retail_sync_pickup_channels())
+        )
+        pushed = {
+            pickup.order_id.id: pickup.entry
+            for pickup in self.env["retail.sync.pickup.order"]
+            .sudo()
+            .search([("order_id", "in", orders.ids), ("channel_id", "=", self.id)])
+        }
+        fresh = []
+        for order in orders:
+            entry = order._retail_sync_pickup_entry()
+            if entry is not None and pushed.get(order.id) != entry:
+                fresh.append((order, entry))
+        return fresh
+
+    def _record_pickup_orders(self, fresh, entries, delivery):
+        """Remember what the store received, per order (the push job is the only
+        writer: one per channel at a time)."""
+        Pickup = self.env["retail.sync.pickup.order"].sudo()
+        existing = {
+            pickup.order_id.id: pickup
+            for pickup in Pickup.search(
+                [
+                    ("order_id", "in", [order.id for order, _e in fresh]),
+                    ("channel_id", "=", self.id),
+                ]
+            )
+        }
+        now = fields.Datetime.now()
+        to_create = []
+        for (order, entry), pushed in zip(fresh, entries, strict=True):
+            values = {
+                "version": pushed["version"],
+                "status": entry["status"],
+                "entry": entry,
+                "ready_by": order._retail_sync_pickup_ready_by(),
+                "pushed_at": now,
+                "delivery_id": delivery.id,
+            }
+            if order.id in existing:
+                existing[order.id].write(values)
+            else:
+                to_create.append(dict(values, order_id=order.id, channel_id=self.id))
+        Pickup.create(to_create)
+
+    # ------------------------------------------------------------ order aging
+
+    aging_reserve_minutes = fields.Integer(
+        "Reserve within (min)",
+        default=15,
+        help="A confirmed web order whose delivery is not reserved this long after "
+        "the order is late (Order aging, Late orders alert). 0: never late.",
+    )
+    aging_ship_hours = fields.Integer(
+        "Ship within (h)",
+        default=48,
+        help="A paid web order with nothing delivered this long after its payment "
+        "was captured is late. 0: never late.",
+    )
+    aging_pickup_hours = fields.Integer(
+        "Collected within (h)",
+        default=72,
+        help="A click & collect order ready for pickup and not collected this long "
+        "after it was ready is late. 0: never late.",
+    )
+    late_order_count = fields.Integer(
+        "Late orders",
+        compute="_compute_late_order_count",
+        help="Storefront orders beyond one of the channel's aging targets",
+    )
+
+    # ------------------------------------------------------------ the registry
+    @api.model
+    def _aging_conditions(self):
+        """The aging conditions, as a list of dicts:
+
+        - ``code``, ``label``: identify and name the condition;
+        - ``model``: the model of its records (``sale.order`` ones appear in the
+          Order aging report);
+        - ``alert``: the retail.sync.alert condition it feeds;
+        - ``target``: callable(channel) -> the target, as a text;
+        - ``query``: callable(now) -> SQL selecting the late records as of ``now``
+          (a SQL expression or a datetime), with columns channel_id, res_id,
+          since (when the record entered the step) and target_minutes.
+
+        Addons append theirs with super()."""
+        return [
+            {
+                "code": "not_reserved",
+                "label": self.env._("Not reserved"),
+                "model": "sale.order",
+                "alert": LATE_ORDERS_ALERT,
+                "target": lambda channel: self.env._(
+                    "%s min", channel.aging_reserve_minutes
+                ),
+                "query": self._aging_not_reserved_query,
+            },
+            {
+                "code": "not_collected",
+                "label": self.env._("Ready for pickup, not collected"),
+                "model": "sale.order",
+                "alert": LATE_ORDERS_ALERT,
+                "target": lambda channel: self.env._(
+                    "%s h", channel.aging_pickup_hours
+                ),
+                "query": self._aging_not_collected_query,
+            },
+        ]
+
+    @api.model
+    def _aging_condition(self, code):
+        return next(c for c in self._aging_conditions() if c["code"] == code)
+
+    @api.model
+    def _aging_open_deliveries(self, states):
+        """Customer deliveries of storefront orders in ``states``: the indexed,
+        small starting set of the order conditions (open pickings are few)."""
+        return SQL(
+            """
+            SELECT p.sale_id AS order_id
+              FROM stock_picking p
+              JOIN stock_location dest ON dest.id = p.location_dest_id
+             WHERE p.state IN %s AND dest.usage = 'customer'
+               AND p.sale_id IS NOT NULL
+            """,
+            tuple(states),
+        )
+
+    @api.model
+    def _aging_not_reserved_query(self, now):
+        return SQL(
+            """
+            SELECT o.retail_sync_channel_id AS channel_id, o.id AS res_id,
+                   o.date_order AS since, c.aging_reserve_minutes AS target_minutes
+              FROM sale_order o
+              JOIN retail_sync_channel c ON c.id = o.retail_sync_channel_id
+             WHERE o.id IN (%(open)s)
+               AND o.state = 'sale' AND c.aging_reserve_minutes > 0
+               AND o.date_order
+                   < %(now)s - make_interval(mins => c.aging_reserve_minutes)
+            """,
+            open=self._aging_open_deliveries(NOT_RESERVED_STATES),
+            now=now,
+        )
+
+    @api.model
+    def _aging_not_collected_query(self, now):
+        return SQL(
+            """
+            SELECT o.retail_sync_channel_id AS channel_id, o.id AS res_id,
+                   o.retail_sync_ready_for_pickup_at AS since,
+                   c.aging_pickup_hours * 60 AS target_minutes
+              FROM sale_order o
+              JOIN retail_sync_channel c ON c.id = o.retail_sync_channel_id
+             WHERE o.id IN (%(open)s)
+               AND o.state = 'sale' AND o.retail_sync_click_and_collect
+               AND o.retail_sync_ready_for_pickup AND c.aging_pickup_hours > 0
+               AND o.retail_sync_ready_for_pickup_at
+                   < %(now)s - make_interval(hours => c.aging_pickup_hours)
+            """,
+            open=self._aging_open_deliveries(OPEN_PICKING_STATES),
+            now=now,
+        )
+
+    # ------------------------------------------------------------ counting
+    @api.model
+    def _aging_counts(self, channel_ids, now=None, model=None, alert=None):
+        """{condition code: {channel id: late records}} for ``channel_ids``, as of
+        ``now``, optionally only the conditions of ``model`` or feeding ``alert``:
+        one grouped query per condition."""
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        counts = {}
+        for condition in self._aging_conditions():
+            if (model and condition["model"] != model) or (
+                alert and condition["alert"] != alert
+            ):
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT late.channel_id, count(*)
+                      FROM (%s) late
+                     WHERE late.channel_id = ANY(%s)
+                     GROUP BY late.channel_id
+                    """,
+                    condition["query"](now),
+                    list(channel_ids),
+                )
+            )
+            counts[condition["code"]] = dict(self.env.cr.fetchall())
+        return counts
+
+    @api.model
+    def _aging_late_ids(self, code, channel_id, now=None):
+        """Ids of the records late on condition ``code`` of a channel."""
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        condition = self._aging_condition(code)
+        self.env.cr.execute(
+            SQL(
+                "SELECT late.res_id FROM (%s) late WHERE late.channel_id = %s",
+                condition["query"](now),
+                channel_id,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _compute_late_order_count(self):
+        ids = [channel_id for channel_id in self._ids if isinstance(channel_id, int)]
+        counts = self._aging_counts(ids, model="sale.order") if ids else {}
+        for channel in self:
+            channel.late_order_count = sum(
+                by_channel.get(channel.id, 0) for by_channel in counts.values()
+            )
+
+    @api.model
+    def _aging_alert_detail(self, channel, now, alert):
+        """The text of ``alert`` for a channel (each condition feeding it beyond
+        its target, with its count), or False when none is."""
+        counts = self._aging_counts([channel.id], now, alert=alert)
+        lines = []
+        for condition in self._aging_conditions():
+            late = counts.get(condition["code"], {}).get(channel.id)
+            if late:
+                lines.append(
+                    self.env._(
+                        "%(label)s: %(count)s beyond %(target)s",
+                        label=condition["label"],
+                        count=late,
+                        target=condition["target"](channel),
+                    )
+                )
+        return "\n".join(lines) or False
+
+    # ------------------------------------------------------------ actions
+    def action_open_late_orders(self):
+        """The Order aging report of this channel."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "retail_sync_ecom.retail_sync_order_aging_action"
+        )
+        name = self.env._("Late orders of %s", self.name)
+        action.update(
+            name=name,
+            display_name=name,
+            domain=[("channel_id", "=", self.id)],
+        )
+        return action
+
+    def action_open_aging(self, code):
+        """The records late on condition ``code`` of this channel."""
+        self.ensure_one()
+        condition = self._aging_condition(code)
+        if condition["model"] == "sale.order":
+            action = self.action_open_late_orders()
+            action["domain"] = action["domain"] + [("condition", "=", code)]
+            return action
+        ids = self._aging_late_ids(code, self.id)
+        return {
+            "type": "ir.actions.act_window",
+            "name": condition["label"],
+            "res_model": condition["model"],
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", ids)],
+        }

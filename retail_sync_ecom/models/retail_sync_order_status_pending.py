@@ -4,16 +4,18 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 CHANGED = "retail_sync.order_status_changed"
+STATUS_TOPIC = "order.status"
 
 
 class RetailSyncOrderStatusPending(models.Model):
-    """Web orders whose status their storefront has not received yet.
+    """Web orders whose status their storefront (topic order.status), or whose
+    pickup order their pickup store (topic pickup.order), has not received yet.
 
     Inserted (insert only: a warehouse user validating a delivery never waits on a
     push in flight) just before the commit of any change a customer sees, one row
-    per order and transaction; consumed by the storefront channel's status push
-    job, which computes each order's status fresh, so many changes before a push
-    become one push with the latest status."""
+    per order, channel and topic in a transaction; consumed by that channel's push
+    job of the topic, which computes each order's entry fresh, so many changes
+    before a push become one push with the latest state."""
 
     _name = "retail.sync.order.status.pending"
     _description = "Retail Sync: web order status to push"
@@ -24,55 +26,59 @@ class RetailSyncOrderStatusPending(models.Model):
         "retail.sync.channel", required=True, ondelete="cascade", index=True
     )
     order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
+    topic = fields.Char(
+        required=True,
+        default=STATUS_TOPIC,
+        help="What is pushed for the order: its status to its storefront "
+        "(order.status), the pickup order to its pickup store (pickup.order).",
+    )
     create_date = fields.Datetime(default=fields.Datetime.now)
 
     @api.model
-    def _mark(self, orders):
-        """Remember that these orders changed in this transaction."""
+    def _mark(self, orders, topic=STATUS_TOPIC):
+        """Remember that these orders changed in this transaction (for ``topic``)."""
         if not orders:
             return
         precommit = self.env.cr.precommit
         if CHANGED not in precommit.data:
-            precommit.data[CHANGED] = set()
+            precommit.data[CHANGED] = {}
             precommit.add(self._flush_marks)
-        precommit.data[CHANGED].update(orders.ids)
+        precommit.data[CHANGED].setdefault(topic, set()).update(orders.ids)
 
     @api.model
     def _flush_marks(self):
-        """Before commit: one row per changed storefront order, one push job per
-        channel, in the transaction of the change."""
-        order_ids = self.env.cr.precommit.data.pop(CHANGED, set())
-        if not order_ids:
-            return
+        """Before commit: one row per changed order and channel it is pushed to,
+        one push job per channel and topic, in the transaction of the change."""
+        marks = self.env.cr.precommit.data.pop(CHANGED, {})
         # Registered by whoever changed the order (a warehouse user): the rows
         # and jobs are the system's.
         self = self.sudo()
-        # The change may have been rolled back (a savepoint): exists().
-        orders = self.env["sale.order"].sudo().browse(sorted(order_ids)).exists()
-        rows = {
-            (order.retail_sync_channel_id.id, order.id)
-            for order in orders
-            if order.retail_sync_channel_id
-            and order.retail_sync_channel_id._pushes_ready()
-        }
+        rows = set()
+        for topic, order_ids in sorted(marks.items()):
+            # The change may have been rolled back (a savepoint): exists().
+            orders = self.env["sale.order"].browse(sorted(order_ids)).exists()
+            for order in orders:
+                for channel in order._retail_sync_push_channels(topic):
+                    if channel._pushes_ready():
+                        rows.add((channel.id, order.id, topic))
         if not rows:
             return
         values = SQL(", ").join(
-            SQL("(%s, %s)", channel_id, order_id)
-            for channel_id, order_id in sorted(rows)
+            SQL("(%s, %s, %s)", channel_id, order_id, topic)
+            for channel_id, order_id, topic in sorted(rows)
         )
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO retail_sync_order_status_pending (channel_id, order_id,
-                                                              create_date)
-                SELECT r.channel_id, r.order_id, now() at time zone 'UTC'
-                  FROM (VALUES %s) AS r(channel_id, order_id)
+                                                              topic, create_date)
+                SELECT r.channel_id, r.order_id, r.topic, now() at time zone 'UTC'
+                  FROM (VALUES %s) AS r(channel_id, order_id, topic)
                 """,
                 values,
             )
         )
-        channels = self.env["retail.sync.channel"].browse(sorted({c for c, _o in rows}))
-        for channel in channels:
-            channel._enqueue_order_status_push()
+        Channel = self.env["retail.sync.channel"]
+        for channel_id, topic in sorted({(c, t) for c, _o, t in rows}):
+            Channel.browse(channel_id)._enqueue_order_topic_push(topic)
         self.env.flush_all()

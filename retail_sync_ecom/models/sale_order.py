@@ -1,5 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import UTC, timedelta
+
 from odoo import api, fields, models
 
 # Customer-facing statuses, least advanced first: an order shows the most advanced
@@ -17,6 +19,11 @@ STATUS_RANK = (
 )
 # Payment statuses (retail_sync_payments) that are a customer-facing status too.
 PAYMENT_STATUSES = {"paid": "paid", "refunded": "refunded"}
+STATUS_TOPIC = "order.status"
+PICKUP_TOPIC = "pickup.order"
+# Pickup order statuses the store sees; a fulfilment status not listed (confirmed:
+# not reserved yet) is not pushed to the store.
+PICKUP_STATUSES = frozenset({"reserved", "ready_for_pickup", "picked_up", "cancelled"})
 
 
 class SaleOrder(models.Model):
@@ -59,11 +66,49 @@ class SaleOrder(models.Model):
     retail_sync_status_ids = fields.One2many(
         "retail.sync.order.status", "order_id", string="Storefront status"
     )
+    retail_sync_pickup_reserved_at = fields.Datetime(
+        "Reserved for pickup at",
+        readonly=True,
+        copy=False,
+        help="When the pickup store's stock was first fully reserved for this "
+        "click & collect order: its ready-by time is this plus the storefront's "
+        "pickup preparation time.",
+    )
+    retail_sync_pickup_expired = fields.Boolean(
+        "Pickup expired",
+        readonly=True,
+        copy=False,
+        help="The pickup store reported that the customer never came: the order "
+        "was cancelled and its reservation freed.",
+    )
+    retail_sync_pickup_ids = fields.One2many(
+        "retail.sync.pickup.order", "order_id", string="Pickup orders sent to stores"
+    )
+
+    retail_sync_ready_for_pickup_at = fields.Datetime(
+        "Ready for pickup since",
+        readonly=True,
+        copy=False,
+        help="When the pickup store said the click & collect order was ready: "
+        "the order is late once not collected for the channel's pickup target.",
+    )
 
     def write(self, vals):
         result = super().write(vals)
+        if "retail_sync_ready_for_pickup" in vals:
+            # Stamp when an order becomes ready for pickup: its pickup aging starts.
+            ready = self.filtered("retail_sync_ready_for_pickup")
+            ready.filtered(
+                lambda order: not order.retail_sync_ready_for_pickup_at
+            ).write({"retail_sync_ready_for_pickup_at": fields.Datetime.now()})
+            (self - ready).filtered("retail_sync_ready_for_pickup_at").write(
+                {"retail_sync_ready_for_pickup_at": False}
+            )
         if {"state", "retail_sync_ready_for_pickup"} & set(vals):
             self._retail_sync_status_changed()
+        elif {"order_line", "partner_id", "partner_shipping_id"} & set(vals):
+            # What the store hands over changed: it gets the pickup order again.
+            self._retail_sync_pickup_changed()
         return result
 
     # ------------------------------------------------------------ status push
@@ -74,7 +119,107 @@ class SaleOrder(models.Model):
         collected and, just before commit, each storefront order gets one pending
         row and its channel one push job (retail.sync.order.status.pending)."""
         self.env["retail.sync.order.status.pending"]._mark(self)
+        self._retail_sync_pickup_changed()
         return True
+
+    def _retail_sync_pickup_changed(self):
+        """Queue the pickup order of these click & collect orders for a push to
+        their pickup store's POS channels (the same pending rows and jobs as the
+        status, topic pickup.order). The first full reservation is stamped: the
+        ready-by time counts from it."""
+        orders = self.sudo().filtered(
+            lambda o: o.retail_sync_click_and_collect and o.retail_sync_channel_id
+        )
+        if not orders:
+            return
+        for order in orders.filtered(
+            lambda o: not o.retail_sync_pickup_reserved_at and o.state == "sale"
+        ):
+            pickings = order._retail_sync_customer_pickings()
+            if order._retail_sync_fulfilment_status(pickings) == "reserved":
+                order.retail_sync_pickup_reserved_at = fields.Datetime.now()
+        self.env["retail.sync.order.status.pending"]._mark(orders, PICKUP_TOPIC)
+
+    def _retail_sync_push_channels(self, topic):
+        """The channels this order's ``topic`` entry is pushed to: its status to
+        the storefront that sent it, its pickup order to the pickup store's POS
+        channels."""
+        self.ensure_one()
+        if topic == STATUS_TOPIC:
+            return self.retail_sync_channel_id
+        if topic == PICKUP_TOPIC:
+            return self._retail_sync_pickup_channels()
+        return self.env["retail.sync.channel"]
+
+    def _retail_sync_pickup_channels(self):
+        """The POS channels of this click & collect order's pickup store: those of
+        kind POS whose store binding leads to the order's warehouse."""
+        self.ensure_one()
+        if not (self.retail_sync_click_and_collect and self.retail_sync_channel_id):
+            return self.env["retail.sync.channel"]
+        return self.env["retail.sync.channel"]._pos_channels_of_warehouse(
+            self.warehouse_id
+        )
+
+    def _retail_sync_pickup_ready_by(self):
+        """When the store must have this click & collect order ready (UTC, naive):
+        its reservation plus the storefront's preparation time; None before."""
+        self.ensure_one()
+        if not self.retail_sync_pickup_reserved_at:
+            return None
+        minutes = self.retail_sync_channel_id.pickup_preparation_minutes
+        return self.retail_sync_pickup_reserved_at + timedelta(minutes=minutes)
+
+    def _retail_sync_pickup_entry(self):
+        """The pickup order as its store receives it, without its version: who
+        collects (the store hands the goods to them), what, whether it is paid,
+        by when it must be ready, and its status. None while not reserved yet."""
+        self.ensure_one()
+        pickings = self._retail_sync_customer_pickings()
+        fulfilment = self._retail_sync_fulfilment_status(pickings)
+        if fulfilment == "cancelled" and self.retail_sync_pickup_expired:
+            status = "expired"
+        else:
+            status = fulfilment if fulfilment in PICKUP_STATUSES else None
+        if not status:
+            return None
+        ready_by = self._retail_sync_pickup_ready_by()
+        payment = self._retail_sync_payment_facts()
+        currency = self.currency_id
+        due = currency.round(max(0.0, self.amount_total - (payment.get("paid") or 0.0)))
+        customer = self.partner_id
+        lines = []
+        for line in self.order_line.filtered(
+            lambda sol: sol.product_id.type == "consu" and not sol.display_type
+        ):
+            product = line.product_id
+            lines.append(
+                {
+                    "sku": product.default_code
+                    or product.barcode
+                    or f"odoo-{product.id}",
+                    "name": line.name,
+                    "quantity": line.product_uom_qty,
+                }
+            )
+        return {
+            "order_ref": self.retail_sync_order_ref,
+            "storefront": self.retail_sync_channel_id.code,
+            "sale_order": self.name,
+            "status": status,
+            "customer": {
+                "name": customer.name,
+                "email": customer.email or None,
+                "phone": customer.phone or customer.mobile or None,
+            },
+            "lines": lines,
+            "payment": {
+                "status": "paid" if currency.is_zero(due) else "to_pay",
+                "amount_due": due,
+                "currency": currency.name,
+            },
+            "ready_by": ready_by.replace(tzinfo=UTC).isoformat() if ready_by else None,
+        }
 
     def _retail_sync_payment_facts(self):
         """The payment part of the pushed status. Payment addons override it

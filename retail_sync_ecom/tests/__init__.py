@@ -1,6 +1,8 @@
 from . import (
     test_available_to_sell,
     test_channel_test_event,
+    test_click_and_collect,
+    test_order_aging,
     test_order_status,
     test_order_updates,
     test_shipments,

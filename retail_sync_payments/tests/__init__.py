@@ -1,1 +1,1 @@
-from . import test_payments, test_refunds
+from . import test_payment_aging, test_payments, test_refunds

@@ -40,6 +40,7 @@ class ReferenceChannel:
         self.arrivals = {}  # sku -> list of (arrival time, available, version)
         self.order_statuses = {}  # order_ref -> every status entry, in arrival order
         self.out_of_order = []  # (order_ref, version, previous version)
+        self.pickup_orders = {}  # order_ref -> every pickup order entry (a store POS)
         self.rejected_signatures = 0
         self.server = None
         self.thread = None
@@ -117,6 +118,10 @@ class ReferenceChannel:
                     )
                 if body.get("type") == "order.status":
                     self._record_order_statuses(body.get("orders", []))
+                if body.get("type") == "pickup.order":
+                    self._record_order_statuses(
+                        body.get("orders", []), self.pickup_orders
+                    )
         elif status == 401:
             with self.lock:
                 self.rejected_signatures += 1
@@ -127,11 +132,13 @@ class ReferenceChannel:
         handler.end_headers()
         handler.wfile.write(json.dumps({"status": status}).encode())
 
-    def _record_order_statuses(self, entries):
-        """Keep each order's statuses; a version not above the last one received
-        for its order is flagged (a storefront would drop it)."""
+    def _record_order_statuses(self, entries, into=None):
+        """Keep each order's statuses (or pickup orders, ``into``); a version not
+        above the last one received for its order is flagged (a storefront would
+        drop it)."""
+        into = self.order_statuses if into is None else into
         for entry in entries:
-            history = self.order_statuses.setdefault(entry["order_ref"], [])
+            history = into.setdefault(entry["order_ref"], [])
             if history and entry["version"] <= history[-1]["version"]:
                 self.out_of_order.append(
                     (entry["order_ref"], entry["version"], history[-1]["version"])
@@ -150,6 +157,17 @@ class ReferenceChannel:
         with self.lock:
             return [entry["status"] for entry in self.order_statuses.get(order_ref, [])]
 
+    def pickup_order(self, order_ref):
+        """The latest pickup order received for an order (None if none)."""
+        with self.lock:
+            history = self.pickup_orders.get(order_ref)
+        return history[-1] if history else None
+
+    def pickup_history(self, order_ref):
+        """The pickup order statuses received for an order, in order."""
+        with self.lock:
+            return [entry["status"] for entry in self.pickup_orders.get(order_ref, [])]
+
     def reset(self):
         """Forget what was received (between tests)."""
         with self.lock:
@@ -157,6 +175,7 @@ class ReferenceChannel:
             self.latest.clear()
             self.arrivals.clear()
             self.order_statuses.clear()
+            self.pickup_orders.clear()
             self.out_of_order.clear()
             self.rejected_signatures = 0
             self.mode = "ok"
