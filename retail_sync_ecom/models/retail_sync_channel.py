@@ -21,6 +21,11 @@ STATUS_TOPIC = "order.status"
 PICKUP_TOPIC = "pickup.order"
 # Orders per status push; a longer backlog is sent by the next job.
 STATUS_BATCH = 500
+# queue_job priority of order status and pickup order pushes: ahead of the drains
+# (payments 4, orders 5) that share the server's job slots, so a customer sees
+# "paid" while a backlog drains. One job per channel at a time: they cannot crowd
+# the drains out.
+ORDER_PUSH_PRIORITY = 3
 # Order aging (see retail_sync_order_aging.py): the alert its order conditions feed,
 # and the customer delivery states where the goods have not left yet.
 LATE_ORDERS_ALERT = "late_orders"
@@ -380,7 +385,7 @@ class RetailSyncChannel(models.Model):
             method,
             f"{identity}:{self.id}",
             None,
-            5,
+            ORDER_PUSH_PRIORITY,
             f"Retail Sync: {description} {self.code}",
         )
 
@@ -391,7 +396,7 @@ class RetailSyncChannel(models.Model):
             method,
             f"{identity}:{self.id}{suffix}",
             None,
-            5,
+            ORDER_PUSH_PRIORITY,
             f"Retail Sync: {description} {self.code} (later)",
             eta=when,
         )
