@@ -9,7 +9,6 @@ from . import (
     retail_sync_handler_ecom_order_created,
     retail_sync_handler_ecom_order_updated,
     retail_sync_handler_shipment_confirmed,
-    retail_sync_order_aging,
     retail_sync_order_status,
     retail_sync_order_status_pending,
     retail_sync_pickup_order,
@@ -33,3 +32,8 @@ from . import (
     retail_sync_handler_pickup_expired,
     retail_sync_handler_pickup_ready,
 )
+
+# The Order aging report is a SQL view over the columns the models above add (to
+# sale.order, retail.sync.channel): created after them.
+# isort: split
+from . import retail_sync_order_aging

@@ -11,8 +11,11 @@ from . import (
     retail_sync_handler_payment_voided,
     retail_sync_handler_refund_issued,
     retail_sync_payment,
-    retail_sync_payment_aging,
     retail_sync_payment_method,
     retail_sync_refund,
     sale_order,
 )
+
+# The payment conditions of the Order aging view read the tables above: after them.
+# isort: split
+from . import retail_sync_payment_aging
