@@ -11,6 +11,10 @@ trap rs_pg_stop_if_started EXIT
 
 TEST_CONF="$RS_LOCAL/odoo-test.conf"
 INSTALL_LOG="$RS_LOG/test-db.log"
+# Odoo appends to its log file: start empty, so that a rerun after a failed install
+# is not failed by the old errors.
+mkdir -p "$RS_LOG"
+: >"$INSTALL_LOG"
 # retail_sync_test_handler (tests/addons) proves the extension point: test database only.
 MODULES="retail_sync,retail_sync_demo,retail_sync_test_handler"
 
