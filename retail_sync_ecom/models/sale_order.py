@@ -4,6 +4,8 @@ from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 
+from .retail_sync_channel import PICKUP_TOPIC, STATUS_TOPIC
+
 # Customer-facing statuses, least advanced first: an order shows the most advanced
 # one that applies (a shipped order that is also paid shows "shipped").
 STATUS_RANK = (
@@ -19,8 +21,6 @@ STATUS_RANK = (
 )
 # Payment statuses (retail_sync_payments) that are a customer-facing status too.
 PAYMENT_STATUSES = {"paid": "paid", "refunded": "refunded"}
-STATUS_TOPIC = "order.status"
-PICKUP_TOPIC = "pickup.order"
 # Pickup order statuses the store sees; a fulfilment status not listed (confirmed:
 # not reserved yet) is not pushed to the store.
 PICKUP_STATUSES = frozenset({"reserved", "ready_for_pickup", "picked_up", "cancelled"})
