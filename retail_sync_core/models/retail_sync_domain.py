@@ -54,6 +54,22 @@ class RetailSyncDomain(models.Model):
         "keys at once (a spike of store sales costs one stock update for all "
         "registers). Many keys per job needs a batch handler.",
     )
+    drain_partitions = fields.Integer(
+        "Parallel drains",
+        default=1,
+        help="For a domain that drains many keys per job: how many of its jobs may "
+        "run at once, each over its own share of the keys (a key always drains in "
+        "the same one, in order). 0: half the server's HTTP workers, at least one. "
+        "Its queue channel's capacity must allow as many.",
+    )
+    partition_segment = fields.Integer(
+        "Share keys by segment",
+        default=0,
+        help="Which ':'-separated part of the ordering key decides a key's share: 0 "
+        "the whole key; 2 the store of stock:<store>:<sku> and "
+        "pos:<store>:<register>, so that two drains never move one store's stock "
+        "at once.",
+    )
     has_sync_tier = fields.Boolean(
         "Sync tier per channel",
         default=True,
@@ -104,6 +120,8 @@ class RetailSyncDomain(models.Model):
         return {
             "priority": self.priority,
             "drain_mode": self.drain_mode,
+            "drain_partitions": self.drain_partitions,
+            "partition_segment": self.partition_segment,
             "dependency_timeout_minutes": self.dependency_timeout_minutes,
         }
 

@@ -1,5 +1,6 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
 import json
 import logging
 import random
@@ -9,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_sync_core.engine import backoff, locks, ordering
@@ -30,6 +31,9 @@ DRAIN_MAX_RETRIES = 60
 # interleave.
 DOMAIN_KEYS = 100
 DOMAIN_EVENTS = 500
+# Keys of a many-keys job that its handler does not batch (a refund, an update)
+# drain one by one within it, for this long at most: the rest go to the next job.
+DOMAIN_ONE_BY_ONE_SECONDS = 2.0
 # States of an event that a batch may take (not failed or dead: one by one).
 RUNNABLE = ("received", "queued", "blocked")
 # A release and a wait that commit at the same moment do not see each other
@@ -151,16 +155,70 @@ class RetailSyncDrain(models.AbstractModel):
         return self.env["retail.sync.job"]._enqueue(*job, eta=eta, **options)
 
     @api.model
-    def _enqueue_domain(self, domain):
+    def _partition_count(self, domain):
+        """How many drain jobs of a many-keys domain may run at once: the domain's
+        *Parallel drains*, or with 0 half the server's HTTP workers (the other half
+        stays free for pushes and other domains), at least one."""
+        count = self.env["retail.sync.domain"]._setting(domain, "drain_partitions") or 0
+        if count <= 0:
+            count = (config.get("workers") or 0) // 2
+        return max(1, count)
+
+    @api.model
+    def _partition_part(self, domain, ordering_key):
+        """The part of an ordering key that picks its partition: the whole key, or
+        its n-th ':' segment (the store of ``stock:PAR:SKU`` and ``pos:PAR:R1``,
+        so that one store's sales and counts never drain in two jobs at once)."""
+        segment = self.env["retail.sync.domain"]._setting(
+            domain, "partition_segment", 0
+        )
+        if segment <= 0:
+            return ordering_key
+        parts = ordering_key.split(":")
+        # As PostgreSQL's split_part: an absent segment is empty.
+        return parts[segment - 1] if len(parts) >= segment else ""
+
+    @api.model
+    def _partition_of(self, domain, ordering_key, count=None):
+        """The partition of a key: md5, as ``_partition_sql`` computes it in SQL."""
+        count = count or self._partition_count(domain)
+        if count == 1:
+            return 0
+        part = self._partition_part(domain, ordering_key)
+        return int(hashlib.md5(part.encode()).hexdigest()[:8], 16) % count
+
+    @api.model
+    def _partition_sql(self, domain, count):
+        """SQL of the partition of ``retail_sync_event.ordering_key``."""
+        segment = self.env["retail.sync.domain"]._setting(
+            domain, "partition_segment", 0
+        )
+        part = (
+            SQL("split_part(ordering_key, ':', %s)", segment)
+            if segment > 0
+            else SQL("ordering_key")
+        )
+        return SQL(
+            "mod(('x' || substr(md5(%s), 1, 8))::bit(32)::bigint, %s)", part, count
+        )
+
+    @api.model
+    def _enqueue_domain(self, domain, partition=0):
+        """Enqueue the drain of one partition of a many-keys domain, unless one
+        already waits."""
         job_channel, priority = self._job_settings(domain)
+        identity = self._domain_identity(domain)
+        if partition:
+            identity = f"{identity}:{partition}"
         return self.env["retail.sync.job"]._enqueue_once(
             self,
             "_drain_domain",
-            self._domain_identity(domain),
+            identity,
             job_channel,
             priority,
-            f"Retail Sync: apply {domain} events of many keys",
-            args=(domain,),
+            f"Retail Sync: apply {domain} events of many keys"
+            + (f" (partition {partition + 1})" if partition else ""),
+            args=(domain, partition),
             max_retries=DRAIN_MAX_RETRIES,
         )
 
@@ -227,9 +285,13 @@ class RetailSyncDrain(models.AbstractModel):
         while position < len(events):
             event = events[position]
             run = self._batch_run(events[position:], channel, key_state)
-            if len(run) > 1 and self._apply_runs([(key_state, run)]):
-                summary["applied"] += len(run)
-                position += len(run)
+            applied = self._apply_runs([(key_state, run)]) if len(run) > 1 else None
+            if applied is not None:
+                summary["applied"] += applied
+                position += applied
+                if applied < len(run):
+                    summary["stopped_at"] = events[position].external_id
+                    break
                 continue
             outcome = self._drain_one(event, channel, key_state)
             if outcome == "stop":
@@ -245,26 +307,35 @@ class RetailSyncDrain(models.AbstractModel):
 
     # ------------------------------------------------------- many keys at once
     @api.model
-    def _drain_domain(self, domain):
+    def _drain_domain(self, domain, partition=0):
         """Apply the waiting events of many keys of a domain in one job (a queue_job
-        job on the domain's channel).
+        job on the domain's channel), those of one partition of its keys.
 
         The head runs of every key (sales of a register, in order) go to one batch
         handler call, so a spike costs one stock validation for all stores instead
         of one job per register. What a batch cannot take (a failed head, a gap,
-        another type) is then drained key by key as usual."""
+        another type) is then drained key by key as usual. Partitions drain in
+        parallel; a key always falls in the same one, and its lock keeps its order
+        even while the number of partitions changes."""
         self = self.sudo()
         self.env["retail.sync.event"].flush_model()
+        count = self._partition_count(domain)
+        in_partition = (
+            SQL("AND %s = %s", self._partition_sql(domain, count), partition)
+            if count > 1
+            else SQL()
+        )
         self.env.cr.execute(
             SQL(
                 """
                 SELECT channel_id, ordering_key FROM retail_sync_event
-                 WHERE domain = %s AND state IN ('received', 'queued')
+                 WHERE domain = %s AND state IN ('received', 'queued') %s
                  GROUP BY channel_id, ordering_key
                  ORDER BY min(id)
                  LIMIT %s
                 """,
                 domain,
+                in_partition,
                 DOMAIN_KEYS + 1,
             )
         )
@@ -296,23 +367,32 @@ class RetailSyncDrain(models.AbstractModel):
         applied = 0
         for runs in runs_by_contract.values():
             done = self._apply_runs([(key_state, run) for key_state, run, _k in runs])
-            if done:
-                applied += done
-            else:
+            if done is None:
                 by_key_drain.extend(k for _s, _r, k in runs)
+            else:
+                applied += done
         # Keys the batch could not take (a failed or dead head, a gap, another type):
         # the usual drain, which records what fails and blocks only that key.
+        until = time.monotonic() + DOMAIN_ONE_BY_ONE_SECONDS
         for channel_id, key in by_key_drain:
+            if time.monotonic() > until:
+                more = True
+                break
             applied += self._drain_locked_key(channel_id, key)["applied"]
         if more:
-            self._enqueue_domain(domain)
-        return {"keys": len(locked), "applied": applied}
+            self._enqueue_domain(domain, partition)
+        return {"keys": len(locked), "applied": applied, "partition": partition}
 
     @api.model
     def _apply_runs(self, runs):
-        """Apply the runs of many keys (one contract) with one handler call; on
-        failure leave them to the key-by-key drain, which isolates the bad event.
-        Returns how many events were applied."""
+        """Apply the runs of many keys (one contract) with one handler call.
+
+        A batch handler may answer an exception instead of a result for an event it
+        did not apply (a capture whose order has not arrived: a WaitingError): that
+        event's outcome is recorded as if it had been applied alone, and the rest of
+        its key waits behind it (the handler applies nothing after it in its key).
+        When the call raises, the runs are left to the key-by-key drain, which
+        isolates the bad event: returns None. Otherwise how many were applied."""
         flat = [item for _key_state, run in runs for item in run]
         events = self.env["retail.sync.event"].browse(
             [event.id for event, _c, _d in flat]
@@ -329,16 +409,39 @@ class RetailSyncDrain(models.AbstractModel):
                 len(runs),
                 exc.__class__.__name__,
             )
-            return 0
+            return None
+        successes, refused = [], []
         for key_state, run in runs:
-            key_state._consume_run([(event, candidate) for event, candidate, _d in run])
-        self._record_successes(
-            [
-                (event, results.get(event.id, {}), decision)
-                for event, _c, decision in flat
-            ]
+            done = []
+            for event, candidate, decision in run:
+                result = results.get(event.id, {})
+                if isinstance(result, Exception):
+                    refused.append((event, result))
+                    break
+                done.append((event, candidate))
+                successes.append((event, result, decision))
+            if done:
+                key_state._consume_run(done)
+        self._record_successes(successes)
+        for event, exc in refused:
+            self._record_refusal(event, exc)
+        return len(successes)
+
+    @api.model
+    def _record_refusal(self, event, exc):
+        """What a handler answered instead of applying ``event`` (in a batch, or
+        raised alone): a wait, or a failure retried or dead; the rest of its key
+        waits behind it."""
+        if isinstance(exc, WaitingError):
+            self._record_wait(event, exc)
+            self._block_behind_wait(event)
+            return
+        self._record_failure(event, exc)
+        if event.state == "failed":
+            self._enqueue_retry(event)
+        self._block_followers(
+            event, self.env._("waiting behind event %s", event.external_id)
         )
-        return len(flat)
 
     @api.model
     def _candidate(self, event):
@@ -424,18 +527,11 @@ class RetailSyncDrain(models.AbstractModel):
             with self.env.cr.savepoint():
                 handler = event._handler()
                 result = handler._apply(event).get(event.id) or {}
-        except WaitingError as wait:
-            self._record_wait(event, wait)
-            self._block_behind_wait(event)
-            return "stop"
+                if isinstance(result, Exception):
+                    raise result
         except Exception as exc:
             _raise_if_concurrency_error(exc)
-            self._record_failure(event, exc)
-            if event.state == "failed":
-                self._enqueue_retry(event)
-            self._block_followers(
-                event, self.env._("waiting behind event %s", event.external_id)
-            )
+            self._record_refusal(event, exc)
             return "stop"
         self._record_successes([(event, result, decision)])
         key_state._consume(event, candidate)
@@ -597,14 +693,22 @@ class RetailSyncDrain(models.AbstractModel):
         )
 
     @api.model
-    def _release_waiting(self, dependencies, audit=True):
+    def _release_waiting(self, dependencies, audit=True, after_commit=True):
         """Release the events waiting for any of ``dependencies`` (tokens): call it
         in the transaction that applies what they wait for. They are queued again
         and their keys' drains enqueued, to run as soon as this commits. Returns how
-        many events were released."""
+        many events were released.
+
+        Once this transaction has committed, the same tokens are released again in
+        a fresh one (``after_commit``): an event that started waiting while this
+        transaction ran (a capture drained while a batch of 100 orders was being
+        created) was invisible to it, under repeatable read, and its own recheck
+        may have come too early."""
         tokens = sorted({token for token in dependencies if token})
         if not tokens:
             return 0
+        if after_commit:
+            self._release_again_after_commit(tokens)
         Event = self.env["retail.sync.event"]
         Event.flush_model()
         self.env.cr.execute(
@@ -641,17 +745,37 @@ class RetailSyncDrain(models.AbstractModel):
         return len(rows)
 
     @api.model
+    def _release_again_after_commit(self, tokens):
+        postcommit = self.env.cr.postcommit
+        pending = postcommit.data.setdefault("retail_sync.release_waiting", set())
+        if not pending:
+            registry = self.env.registry
+
+            @postcommit.add
+            def release_again():
+                try:
+                    with registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        env["retail.sync.drain"]._release_waiting(
+                            pending, after_commit=False
+                        )
+                except Exception:  # the recheck jobs and the cron still release
+                    _logger.exception("Retail Sync: release after commit failed")
+
+        pending.update(tokens)
+
+    @api.model
     def _enqueue_keys(self, keys):
         """Drain these (channel id, ordering key, domain): a job per key, or one
         per domain for the domains that drain many keys at once."""
         batched = set()
         for channel_id, key, domain in sorted(keys):
             if self._drains_many_keys(domain):
-                batched.add(domain)
+                batched.add((domain, self._partition_of(domain, key)))
             else:
                 self._enqueue_key(channel_id, key, domain, once=True)
-        for domain in sorted(batched):
-            self._enqueue_domain(domain)
+        for domain, partition in sorted(batched):
+            self._enqueue_domain(domain, partition)
 
     @api.model
     def _cron_expire_or_recheck_waits(self):

@@ -5,7 +5,7 @@ point alone: this addon ships domain records, contract files naming its handlers
 the handler models, and changes no file of core or queue."""
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
 from odoo.addons.retail_sync_queue.tests.common import (
@@ -87,7 +87,7 @@ class TestNewDomain(ChannelMixin, HttpCase):
         jobs = pending_jobs(self.env)
         self.assertEqual(jobs.mapped("method_name"), ["_drain_domain"])
         self.assertEqual(jobs.channel, "root.retail_sync.loyalty")
-        self.assertEqual(jobs.args, ["loyalty"])
+        self.assertEqual(jobs.args, ["loyalty", 0])
         with mute_logger("odoo.addons.retail_sync_queue.models.retail_sync_drain"):
             perform_pending_jobs(self.env)
         # The batch failed on the banned member; the drain isolated it.
@@ -115,6 +115,85 @@ class TestNewDomain(ChannelMixin, HttpCase):
         self.assertEqual(again.status_code, 200)
         perform_pending_jobs(self.env)
         self.assertEqual(self.balance("ann"), 15)
+
+    def test_a_batch_handler_answers_a_wait_for_one_event(self):
+        """In one batch call, the frozen member's first event waits (its reason on
+        the event), its second waits behind it, every other member is applied;
+        released, both apply, in order."""
+        response = self.post(
+            self.key,
+            {
+                "events": [
+                    points("w1", "frozen-fay", 4, 1),
+                    points("w2", "frozen-fay", 6, 2),
+                    points("w3", "gus", 2, 1),
+                ]
+            },
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        perform_pending_jobs(self.env)
+        first, second, other = (self.event(i) for i in ("w1", "w2", "w3"))
+        self.assertEqual(
+            (first.state, second.state, other.state), ("waiting", "blocked", "done")
+        )
+        self.assertEqual(first.waiting_for, "loyalty:frozen-fay")
+        self.assertEqual(first.state_reason, "member frozen-fay is frozen")
+        self.assertEqual(other.result["batch"], 3, "one handler call for all three")
+        self.assertEqual((self.balance("frozen-fay"), self.balance("gus")), (0, 2))
+        self.env["ir.config_parameter"].sudo().set_param(
+            "retail_sync_test_handler.thawed.frozen-fay", "1"
+        )
+        self.env["retail.sync.drain"]._release_waiting(["loyalty:frozen-fay"])
+        perform_pending_jobs(self.env)
+        self.assertEqual((first.state, second.state), ("done", "done"))
+        self.assertEqual(self.balance("frozen-fay"), 10)
+        self.assertLess(first.applied_order, second.applied_order)
+
+    def test_parallel_drains_share_the_keys(self):
+        """With three parallel drains, each key falls in one partition (the same
+        in Python and in SQL), a job waits per partition that has work, and each
+        job applies only its own keys; together they apply everything once."""
+        loyalty = self.env.ref("retail_sync_test_handler.retail_sync_domain_loyalty")
+        loyalty.drain_partitions = 3
+        Drain = self.env["retail.sync.drain"]
+        members = [f"m{n}" for n in range(12)]
+        response = self.post(
+            self.key,
+            {"events": [points(f"p-{m}", m, 1, 1) for m in members]},
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        events = self.env["retail.sync.event"].search(
+            [("channel_id", "=", self.channel.id), ("external_id", "=like", "p-%")]
+        )
+        expected = {
+            event.ordering_key: Drain._partition_of("loyalty", event.ordering_key)
+            for event in events
+        }
+        self.assertGreater(len(set(expected.values())), 1, "keys spread out")
+        self.env.cr.execute(
+            SQL(
+                "SELECT ordering_key, %s FROM retail_sync_event WHERE id = ANY(%s)",
+                Drain._partition_sql("loyalty", 3),
+                events.ids,
+            )
+        )
+        self.assertEqual(dict(self.env.cr.fetchall()), expected)
+        jobs = pending_jobs(self.env)
+        self.assertEqual(
+            sorted(job.args[1] for job in jobs), sorted(set(expected.values()))
+        )
+        self.assertEqual(len(set(jobs.mapped("identity_key"))), len(jobs))
+        first = jobs.sorted(lambda job: job.args[1])[:1]
+        summary = Drain._drain_domain(*first.args)
+        mine = {key for key, part in expected.items() if part == first.args[1]}
+        self.assertEqual(summary["keys"], len(mine))
+        self.assertEqual(
+            set(events.filtered(lambda e: e.state == "done").mapped("ordering_key")),
+            mine,
+        )
+        perform_pending_jobs(self.env)
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual([self.balance(m) for m in members], [1] * 12)
 
     def test_per_key_domain_over_http_with_skip(self):
         response = self.post(
