@@ -111,6 +111,37 @@ class TestWebOrders(DrainMixin, TransactionCase):
             self.env["sale.order"].search_count([("client_order_ref", "=", "W4")]), 1
         )
 
+    def test_many_orders_apply_in_one_drain_and_a_bad_one_alone_fails(self):
+        """The orders domain drains many orders per job, created and confirmed
+        together; an order naming an unknown product is a dead letter naming it,
+        nothing of it created, and the others of the same batch are applied."""
+        bad = self.order("WB-2", 1)
+        bad["data"]["lines"][0]["sku"] = "NO-SUCH-SKU"
+        again = dict(self.order("WB-1", 1), id="created-WB-1-again")
+        self.ingest(self.order("WB-1", 1), bad, self.order("WB-3", 2), again)
+        summary = self.env["retail.sync.drain"]._drain_domain("orders")
+        self.assertEqual(summary["applied"], 3)
+        states = [
+            self.event(i).state
+            for i in ("created-WB-1", "created-WB-2", "created-WB-3")
+        ]
+        self.assertEqual(states, ["done", "dead", "done"])
+        self.assertIn("NO-SUCH-SKU", self.event("created-WB-2").error_message)
+        orders = self.env["sale.order"].search(
+            [("client_order_ref", "in", ["WB-1", "WB-2", "WB-3"])]
+        )
+        self.assertEqual(sorted(orders.mapped("client_order_ref")), ["WB-1", "WB-3"])
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        self.assertEqual(self.free(self.central), 10 - 3)
+        # The same order under a second event id, in the same batch: one order.
+        duplicate = self.event("created-WB-1-again")
+        self.assertEqual(duplicate.state, "done")
+        self.assertTrue(duplicate.result["already_created"])
+        self.assertEqual(
+            duplicate.result["sale_order"],
+            self.event("created-WB-1").result["sale_order"],
+        )
+
     def test_cancel_before_creation_waits_then_applies(self):
         self.ingest(self.cancel("W5"))
         self.drain("order:W5")

@@ -108,6 +108,33 @@ class TestPayments(PaymentsMixin, TransactionCase):
         self.assertEqual(payment.sale_order_id, order)
         self.assertEqual(len(self.account_payments("PAY-3")), 1)
 
+    def test_captures_post_together_and_one_waits_alone(self):
+        """The payments domain posts the captures of many payments in one
+        handler call: the one whose order has not arrived waits (nothing posted),
+        a redelivery under a new id posts nothing twice, the others post once."""
+        self.web_order("WB-1")
+        self.web_order("WB-2")
+        first = self.payment_event("captured", "PAY-B1", order_ref="WB-1")
+        again = dict(first, id="again-PAY-B1")
+        early = self.payment_event("captured", "PAY-B3", order_ref="WB-3")
+        second = self.payment_event("captured", "PAY-B2", order_ref="WB-2")
+        self.ingest(first, early, again, second)
+        summary = self.env["retail.sync.drain"]._drain_domain("payments")
+        self.assertEqual(summary["applied"], 3)
+        self.assertEqual(
+            [self.event(e["id"]).state for e in (first, again, early, second)],
+            ["done", "done", "waiting", "done"],
+        )
+        self.assertTrue(self.event("again-PAY-B1").result["already_captured"])
+        self.assertEqual(len(self.account_payments("PAY-B1")), 1)
+        self.assertEqual(len(self.account_payments("PAY-B2")), 1)
+        self.assertFalse(self.account_payments("PAY-B3"))
+        posted = self.account_payments("PAY-B1") | self.account_payments("PAY-B2")
+        self.assertEqual(set(posted.move_id.mapped("state")), {"posted"})
+        self.web_order("WB-3")
+        self.assertEqual(self.event(early["id"]).state, "done")
+        self.assertEqual(len(self.account_payments("PAY-B3")), 1)
+
     def test_voiding_a_captured_payment_is_refused(self):
         self.web_order("W4")
         self.send(self.payment_event("captured", "PAY-4", order_ref="W4"))

@@ -119,6 +119,8 @@ class RetailSyncBenchBaseline(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 result = event._handler()._apply(event).get(event.id) or {}
+                if isinstance(result, Exception):  # a batch handler's refusal
+                    raise result
         except WaitingError as wait:
             # What the naive design does with a dependency: try again later.
             raise RetryableJobError(
