@@ -171,7 +171,7 @@ class LiveCluster:
     +1 the internal one (job requests, statistics), node n serves HTTP on
     base_port + 2n and websockets on the next port."""
 
-    def __init__(self, database, base_port, nodes=2, workers=2, job_channels=None):
+    def __init__(self, database, base_port, nodes=2, workers=2, **node_options):
         self.database = database
         self.public_port = base_port
         self.internal_port = base_port + 1
@@ -183,7 +183,7 @@ class LiveCluster:
                 http_port=base_port + 2 * n,
                 gevent_port=base_port + 2 * n + 1,
                 workers=workers,
-                job_channels=job_channels,
+                **node_options,
             )
             for n in range(1, nodes + 1)
         ]
