@@ -3,12 +3,13 @@
     python setup/process_group.py -- COMMAND [ARG...]
 
 The wrapper starts a new session (its pid is the id of the process group to stop:
-`kill -- -PID`), runs COMMAND in it and forwards SIGTERM/SIGINT/SIGHUP to it. When COMMAND
-ends, however it ends, every process left in the group is killed and reaped: an Odoo
-master killed with -9 leaves its HTTP workers, its cron worker and its queue_job runner
-behind, and an orphaned runner keeps holding queue_job's election lock (so no other
-node takes over) while dispatching jobs to a server that is gone. Odoo's workers only
-notice a dead master between two requests; the runner never does, it loops forever.
+`kill -- -PID`), runs COMMAND in it and forwards SIGTERM/SIGINT/SIGHUP to it. When
+COMMAND ends, however it ends, every process left in the group is killed and reaped:
+an Odoo master killed with -9 leaves its HTTP workers, its cron worker and its
+queue_job runner behind, and an orphaned runner keeps holding queue_job's election
+lock (so no other node takes over) while dispatching jobs to a server that is gone.
+Odoo's workers only notice a dead master between two requests; the runner never
+does, it loops forever.
 
 Exits with COMMAND's status (128 + signal number when it was killed). Linux only:
 it finds the group's members in /proc.

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -218,8 +217,12 @@ class LiveCluster:
         self.config_path.write_text(self.haproxy_config())
         with self.haproxy_log.open("ab") as log:
             self.haproxy = subprocess.Popen(
-                [sys.executable, str(WRAPPER), "--"]
-                + ["haproxy", "-db", "-f", str(self.config_path)],
+                [
+                    sys.executable,
+                    str(WRAPPER),
+                    "--",
+                    *("haproxy", "-db", "-f", str(self.config_path)),
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,

@@ -57,9 +57,7 @@ def test_one_event_posted_to_both_nodes_at_once_is_stored_once(live_cluster):
             "accepted",
             "duplicate",
         }
-        assert (
-            odoo.count_events(channel_id, [("external_id", "=", event["id"])]) == 1
-        )
+        assert odoo.count_events(channel_id, [("external_id", "=", event["id"])]) == 1
 
 
 def test_a_channel_rate_limit_holds_across_both_nodes(live_cluster):
