@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 SYSTEM_PACKAGES=(postgresql postgresql-contrib libpq-dev libldap2-dev libsasl2-dev
-                 chromium git)
+                 chromium git haproxy)
 
 install_system_packages() {
     local missing=() pkg

@@ -84,6 +84,9 @@ rs_prepare_demo_db() {
         rs_say "creating the demo database $RS_DEMO_DB (about two minutes)"
         step=(-i "$modules" --without-demo=all)
     fi
+    # Odoo appends to its log file: start empty, so that old errors do not count.
+    mkdir -p "$RS_LOG"
+    : >"$RS_LOG/demo-db.log"
     rs_odoo -d "$RS_DEMO_DB" "${step[@]}" --stop-after-init --workers=0 \
         --logfile="$RS_LOG/demo-db.log" \
         || rs_die "Odoo could not install the suite: see $RS_LOG/demo-db.log"

@@ -50,6 +50,7 @@ class LiveOdoo:
         log_name="live-server",
         runner=True,
         job_channels=None,
+        gevent_port=None,
     ):
         self.database = database
         # queue_job channel capacities, overriding the config file's (e.g. to run
@@ -59,6 +60,7 @@ class LiveOdoo:
         # their jobs enqueued but not run: ingestion measured alone.
         self.runner = runner
         self.http_port = http_port
+        self.gevent_port = gevent_port or http_port + 3
         self.workers = workers
         self.url = f"http://127.0.0.1:{http_port}"
         self.log_path = LOCAL / "log" / f"{log_name}.log"
@@ -68,30 +70,15 @@ class LiveOdoo:
 
     # -------------------------------------------------------------- lifecycle
     def start(self, timeout=120):
-        for port in (self.http_port, self.http_port + 3):
+        for port in (self.http_port, self.gevent_port):
             if port_busy(port):
                 raise RuntimeError(
                     f"port {port} is in use: stop what holds it before the live tests"
                 )
-        command = [
-            str(LOCAL / "venv" / "bin" / "odoo"),
-            "-c",
-            str(live_config()),
-            "-d",
-            self.database,
-            f"--http-port={self.http_port}",
-            f"--gevent-port={self.http_port + 3}",
-            f"--workers={self.workers}",
-            "--max-cron-threads=1",
-            f"--logfile={self.log_path}",
-            "--log-level=warn",
-        ]
-        if not self.runner:
-            command.append("--load=base,web,retail_sync_core")
         env = dict(os.environ)
         if self.job_channels:
             env["ODOO_QUEUE_JOB_CHANNELS"] = self.job_channels
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env)
+        self.process = self.spawn(self.command(), env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -107,6 +94,29 @@ class LiveOdoo:
         raise RuntimeError(
             f"Odoo did not answer within {timeout} s: see {self.log_path}"
         )
+
+    def command(self):
+        """The command line of the server."""
+        command = [
+            str(LOCAL / "venv" / "bin" / "odoo"),
+            "-c",
+            str(live_config()),
+            "-d",
+            self.database,
+            f"--http-port={self.http_port}",
+            f"--gevent-port={self.gevent_port}",
+            f"--workers={self.workers}",
+            "--max-cron-threads=1",
+            f"--logfile={self.log_path}",
+            "--log-level=warn",
+        ]
+        if not self.runner:
+            command.append("--load=base,web,retail_sync_core")
+        return command
+
+    def spawn(self, command, env):
+        """Start the server's process (a subclass may wrap it)."""
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env)
 
     def stop(self):
         if self.process and self.process.poll() is None:
