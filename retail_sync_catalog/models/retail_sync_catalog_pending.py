@@ -126,6 +126,9 @@ class RetailSyncCatalogPending(models.Model):
                 ids=ids_query,
             )
         )
-        if self.env.cr.rowcount:
+        inserted = self.env.cr.rowcount
+        # A channel without a ready endpoint gets its push when it is set up
+        # (retail.sync.channel.write): the rows wait.
+        if inserted and subscription.channel_id._pushes_ready():
             subscription._enqueue_push(delay=window)
-        return self.env.cr.rowcount
+        return inserted
