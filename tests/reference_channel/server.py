@@ -4,7 +4,9 @@ The only stand-in in the system, outside Odoo. It receives Odoo's pushes, verifi
 their Standard Webhooks signatures, keeps the latest figure per SKU (by version, so a
 late stale push never overwrites a fresh one), keeps every order status pushed to it
 per order (flagging a version that is not higher than the previous one of its order),
-records arrival times, and can be told to fail, answer slowly, answer 429, answer 410,
+keeps a catalog (catalog.batch documents applied by version, a full pass answered
+with the records it lacks or holds with another checksum), records arrival times,
+and can be told to fail, answer slowly, answer 429, answer 410,
 or go down. Its client side sends events the way a POS does, with the durable client
 of clients/python: signed, batched, kept in a SQLite outbox while Odoo cannot be
 reached.
@@ -13,6 +15,7 @@ Run alone: python -m reference_channel.server --port 8600 --secret whsec_...
 """
 
 import argparse
+import hashlib
 import json
 import pathlib
 import tempfile
@@ -42,6 +45,15 @@ class ReferenceChannel:
         self.out_of_order = []  # (order_ref, version, previous version)
         self.pickup_orders = {}  # order_ref -> every pickup order entry (a store POS)
         self.rejected_signatures = 0
+        # Catalog: product id -> {"version", "data", "removed"}; documents whose
+        # version was not above the one held (never applied); checksum mismatches
+        # after a document was applied; product ids listed per full pass run.
+        self.catalog = {}
+        self.catalog_stale = []
+        self.catalog_mismatches = []
+        self.catalog_arrivals = {}  # product id -> [(arrival time, price, version)]
+        self.full_pass_seen = {}
+        self.full_pass_requests = 0
         self.server = None
         self.thread = None
 
@@ -98,6 +110,7 @@ class ReferenceChannel:
         status = {"fail": 500, "throttle": 429, "gone": 410, "reject": 400}.get(
             mode, 200
         )
+        answer = None
         headers = {k.lower(): v for k, v in handler.headers.items()}
         verified = bool(self.secret) and verify_webhook(
             self.secret, headers, raw, now=time.time()
@@ -122,6 +135,10 @@ class ReferenceChannel:
                     self._record_order_statuses(
                         body.get("orders", []), self.pickup_orders
                     )
+                if body.get("type") == "catalog.batch":
+                    self._apply_catalog(body.get("documents", []), arrived)
+                if body.get("type") == "catalog.full_pass":
+                    answer = self._answer_full_pass(body)
         elif status == 401:
             with self.lock:
                 self.rejected_signatures += 1
@@ -130,7 +147,97 @@ class ReferenceChannel:
             handler.send_header("Retry-After", str(retry_after))
         handler.send_header("Content-Type", "application/json")
         handler.end_headers()
-        handler.wfile.write(json.dumps({"status": status}).encode())
+        handler.wfile.write(json.dumps(answer or {"status": status}).encode())
+
+    # ---------------------------------------------------------------- catalog
+    @staticmethod
+    def catalog_checksum(data):
+        """The documented checksum rule (docs/catalog.md): SHA-256 of the data as
+        canonical JSON (sorted keys, no spaces, UTF-8), first 16 hex digits."""
+        text = json.dumps(
+            data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _apply_catalog(self, documents, arrived):
+        """Apply catalog documents as a storefront would: a document whose version
+        is not above the record's is stale and dropped."""
+        for document in documents:
+            pid = document["product_id"]
+            held = self.catalog.get(pid)
+            if held and document["version"] <= held["version"]:
+                self.catalog_stale.append((pid, document["version"], held["version"]))
+                continue
+            kind = document["type"]
+            if kind == "catalog.product.removed":
+                self.catalog[pid] = {
+                    "version": document["version"],
+                    "data": None,
+                    "removed": True,
+                }
+                continue
+            if kind == "catalog.price.changed":
+                if not held or held["removed"]:
+                    self.catalog_mismatches.append((pid, document["version"]))
+                    continue
+                data = dict(held["data"])
+                data.update(
+                    {k: v for k, v in document["data"].items() if k != "product_id"}
+                )
+            else:
+                data = dict(document["data"])
+            self.catalog[pid] = {
+                "version": document["version"],
+                "data": data,
+                "removed": False,
+            }
+            if self.catalog_checksum(data) != document.get("checksum"):
+                self.catalog_mismatches.append((pid, document["version"]))
+            self.catalog_arrivals.setdefault(pid, []).append(
+                (arrived, data.get("price"), document["version"])
+            )
+
+    def _answer_full_pass(self, body):
+        """The records of the batch this channel lacks or holds differently; on
+        the final batch, also those it holds that no batch of the run listed."""
+        self.full_pass_requests += 1
+        seen = self.full_pass_seen.setdefault(body["run"], set())
+        resend = []
+        for record in body["records"]:
+            pid = record["product_id"]
+            seen.add(pid)
+            held = self.catalog.get(pid)
+            if (
+                not held
+                or held["removed"]
+                or self.catalog_checksum(held["data"]) != record["checksum"]
+            ):
+                resend.append(pid)
+        answer = {"resend": resend}
+        if body.get("final"):
+            answer["unknown"] = sorted(
+                pid
+                for pid, held in self.catalog.items()
+                if not held["removed"] and pid not in seen
+            )
+            self.full_pass_seen.pop(body["run"], None)
+        return answer
+
+    def catalog_record(self, product_id):
+        """The record held for a product (None: never received or removed)."""
+        with self.lock:
+            held = self.catalog.get(product_id)
+        return None if not held or held["removed"] else dict(held["data"])
+
+    def catalog_ids(self):
+        with self.lock:
+            return {pid for pid, held in self.catalog.items() if not held["removed"]}
+
+    def forget_catalog(self, *product_ids):
+        """Lose records (drift): a full pass must bring them back."""
+        with self.lock:
+            for pid in product_ids:
+                self.catalog.pop(pid, None)
 
     def _record_order_statuses(self, entries, into=None):
         """Keep each order's statuses (or pickup orders, ``into``); a version not
@@ -177,6 +284,12 @@ class ReferenceChannel:
             self.order_statuses.clear()
             self.pickup_orders.clear()
             self.out_of_order.clear()
+            self.catalog.clear()
+            self.catalog_stale.clear()
+            self.catalog_mismatches.clear()
+            self.catalog_arrivals.clear()
+            self.full_pass_seen.clear()
+            self.full_pass_requests = 0
             self.rejected_signatures = 0
             self.mode = "ok"
 

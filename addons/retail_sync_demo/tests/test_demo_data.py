@@ -58,3 +58,14 @@ class TestDemoData(TransactionCase):
         self.assertEqual(shipped[:1].carrier_tracking_ref, "JD014600003")
         # The demo install leaves no job for a runner to find in the test database.
         self.assertFalse(self.env["queue.job"].search([("state", "=", "pending")]))
+
+    def test_the_web_shop_is_subscribed_to_the_demo_catalog(self):
+        subscription = self.env.ref(
+            "retail_sync_demo.retail_sync_catalog_subscription_web_shop"
+        )
+        tee = self.env.ref("retail_sync_demo.product_product_tee_black_m")
+        self.assertEqual(subscription.channel_id.code, "WEB")
+        self.assertIn(tee.id, subscription._members({tee.id}))
+        data = subscription._data(tee)[tee.id]
+        self.assertEqual(data["sku"], "RS-TEE-BLK-M")
+        self.assertEqual(data["currency"], subscription.currency_id.name)

@@ -1,0 +1,1 @@
+from . import test_catalog_contracts, test_catalog_full_pass, test_catalog_push
