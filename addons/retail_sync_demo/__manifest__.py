@@ -11,7 +11,12 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_pos", "retail_sync_ecom", "retail_sync_payments"],
+    "depends": [
+        "retail_sync_pos",
+        "retail_sync_ecom",
+        "retail_sync_payments",
+        "retail_sync_customers",
+    ],
     # Demo-only addon: its records are its data, so they load with or without Odoo's
     # own demo data.
     "data": [
@@ -19,6 +24,7 @@
         "data/product_product_data.xml",
         "data/retail_sync_channel_data.xml",
         "data/retail_sync_binding_data.xml",
+        "data/retail_sync_customer_data.xml",
     ],
     "post_init_hook": "post_init_hook",
 }
