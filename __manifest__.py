@@ -19,6 +19,8 @@
         "retail_sync_pos",
         "retail_sync_ecom",
         "retail_sync_payments",
+        "retail_sync_catalog",
+        "retail_sync_customers",
     ],
     "data": [],
 }

@@ -3,7 +3,7 @@
 {
     "name": "Retail Sync Core",
     "summary": "Channels, inbox, bindings, contracts and the Retail Sync menu",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
     "author": "Retail Sync",
@@ -30,6 +30,7 @@
         "data/retail_sync_contract_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/retail_sync_field_owner_data.xml",
         "views/retail_sync_channel_test_views.xml",
         "views/retail_sync_channel_views.xml",
         "views/retail_sync_event_views.xml",
@@ -42,6 +43,7 @@
         "views/retail_sync_alert_views.xml",
         "wizards/retail_sync_secret_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/retail_sync_field_owner_views.xml",
         "views/retail_sync_core_menus.xml",
     ],
     # Loaded server-wide (server_wide_modules), the API answers JSON 503 while no

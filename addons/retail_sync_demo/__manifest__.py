@@ -16,6 +16,7 @@
         "retail_sync_ecom",
         "retail_sync_payments",
         "retail_sync_catalog",
+        "retail_sync_customers",
     ],
     # Demo-only addon: its records are its data, so they load with or without Odoo's
     # own demo data.
@@ -25,6 +26,7 @@
         "data/retail_sync_channel_data.xml",
         "data/retail_sync_binding_data.xml",
         "data/retail_sync_catalog_subscription_data.xml",
+        "data/retail_sync_customer_data.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -21,6 +21,7 @@ def post_init_hook(env):
     _put_stock_on_hand(env)
     _map_web_payments(env)
     _play_web_order_lifecycle(env)
+    _play_customers(env)
 
 
 def _put_stock_on_hand(env):
@@ -155,6 +156,71 @@ def _play_web_order_lifecycle(env):
                         "restock": True,
                     }
                 ],
+            },
+        ),
+    )
+
+
+def _play_customers(env):
+    """Customers signed up at the web shop and at the Paris till: one with a French
+    number in national form (stored in E.164), one whose number does not parse (kept
+    and flagged), the same person at the till (matched by email) and one whose email
+    two Odoo contacts share (waiting for review)."""
+    web = env.ref("retail_sync_demo.retail_sync_channel_web_shop")
+    paris = env.ref("retail_sync_demo.retail_sync_channel_store_paris")
+    _apply(
+        env,
+        web,
+        _event(
+            "CUSTDEMO-1",
+            "customer.upserted",
+            {
+                "customer_id": "WEB-C-1",
+                "name": "Léa Dubois",
+                "emails": ["Lea.Dubois@Example.com"],
+                "phones": [{"number": "06 12 34 56 78", "kind": "mobile"}],
+                "addresses": [
+                    {
+                        "street": "12 rue de Rivoli",
+                        "zip": "75001",
+                        "city": "Paris",
+                        "country_code": "FR",
+                    }
+                ],
+                "marketing_consent": {"email": True, "sms": False},
+            },
+        ),
+        _event(
+            "CUSTDEMO-2",
+            "customer.upserted",
+            {
+                "customer_id": "WEB-C-2",
+                "name": "Hugo Bernard",
+                "emails": ["hugo.bernard@example.com"],
+                "phones": [{"number": "call after 6pm"}],
+            },
+        ),
+        _event(
+            "CUSTDEMO-3",
+            "customer.upserted",
+            {
+                "customer_id": "WEB-C-3",
+                "name": "Camille Martin",
+                "emails": ["camille.martin@example.com"],
+            },
+        ),
+    )
+    _apply(
+        env,
+        paris,
+        _event(
+            "CUSTDEMO-4",
+            "customer.upserted",
+            {
+                "customer_id": "PAR-C-77",
+                "name": "Léa Dubois",
+                "emails": ["lea.dubois@example.com"],
+                "loyalty_id": "PAR-LOYAL-0077",
             },
         ),
     )

@@ -15,9 +15,9 @@ BINDING_KINDS = [
     ("payment_method", "Payment method"),
     ("other", "Other"),
 ]
-# Kinds a channel creates by the thousand (one per web order): looked up without the
-# cache, so that creating them never clears every worker's cache.
-UNCACHED_KINDS = ("order",)
+# Kinds a channel creates by the thousand (one per web order or customer): looked up
+# without the cache, so that creating them never clears every worker's cache.
+UNCACHED_KINDS = ("order", "customer")
 
 
 class RetailSyncBinding(models.Model):

@@ -108,7 +108,7 @@ class RetailSyncHandlerEcomOrderCreated(models.AbstractModel):
             for line in data["lines"]
         ]
         return {
-            "partner_id": self._customer(data["customer"]).id,
+            "partner_id": self._customer(data["customer"], event).id,
             "company_id": channel.company_id.id,
             "warehouse_id": warehouse.id,
             "client_order_ref": data["order_ref"],
@@ -173,7 +173,10 @@ class RetailSyncHandlerEcomOrderCreated(models.AbstractModel):
         )
 
     @api.model
-    def _customer(self, customer):
+    def _customer(self, customer, event=None):
+        """The partner of the order's ``customer`` object (``event``: the event
+        naming it). By email, else created; retail_sync_customers replaces this
+        with its matching (binding, email, phone, review)."""
         Partner = self.env["res.partner"].sudo()
         partner = Partner.search([("email", "=ilike", customer["email"])], limit=1)
         if not partner:

@@ -113,7 +113,7 @@ class RetailSyncHandlerPayment(models.AbstractModel):
             return order.partner_invoice_id.commercial_partner_id
         if data.get("customer"):
             return self.env["retail.sync.handler.ecom.order.created"]._customer(
-                data["customer"]
+                data["customer"], event
             )
         channel = event.channel_id
         if not channel.payment_partner_id:

@@ -81,12 +81,20 @@ class RetailSyncHandlerPosSale(models.AbstractModel):
                 "lines_moved": len(data["lines"]) - len(ignored),
                 "lines_without_stock_effect": ignored,
             }
+            if data.get("customer"):
+                results[event.id].update(self._sale_customer(event, data["customer"]))
         movements = self.env["retail.sync.stock.movement"]._apply(specs)
         for movement in movements:
             results[movement.event_id.id].setdefault("stock_changes", []).append(
                 movement.id
             )
         return results
+
+    @api.model
+    def _sale_customer(self, event, customer):
+        """What to report of the customer a receipt names: nothing here (a sale
+        moves stock only); retail_sync_customers matches it to an Odoo customer."""
+        return {}
 
     @api.model
     def _move_name(self, store):

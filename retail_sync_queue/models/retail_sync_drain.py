@@ -878,9 +878,30 @@ class RetailSyncDrain(models.AbstractModel):
         )
         rows = self.env.cr.fetchall()
         for channel_id, key, domain in rows:
-            if not self._key_is_held(channel_id, key):
+            if self._key_is_held(channel_id, key):
+                continue
+            if self._drains_many_keys(domain) and not self._key_has_failed(
+                channel_id, key
+            ):
+                # Back to its domain's job (deduped): thousands of one-key jobs
+                # for a backlog would hold the keys that job needs. A failed key
+                # gets its own drain, which retries it.
+                self._enqueue_domain(domain, self._partition_of(domain, key))
+            else:
                 self._enqueue_key(channel_id, key, domain)
         return len(rows)
+
+    @api.model
+    def _key_has_failed(self, channel_id, key):
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM retail_sync_event WHERE channel_id = %s "
+                "AND ordering_key = %s AND state = 'failed' LIMIT 1",
+                channel_id,
+                key,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _key_is_held(self, channel_id, key):

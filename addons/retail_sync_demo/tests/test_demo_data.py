@@ -69,3 +69,31 @@ class TestDemoData(TransactionCase):
         data = subscription._data(tee)[tee.id]
         self.assertEqual(data["sku"], "RS-TEE-BLK-M")
         self.assertEqual(data["currency"], subscription.currency_id.name)
+
+    def test_customers_flagged_matched_and_waiting_for_review(self):
+        web = self.env.ref("retail_sync_demo.retail_sync_channel_web_shop")
+        Binding = self.env["retail.sync.binding"]
+
+        def customer(channel, ref):
+            return Binding.search(
+                [
+                    ("channel_id", "=", channel.id),
+                    ("kind", "=", "customer"),
+                    ("external_ref", "=", ref),
+                ]
+            )._target()
+
+        lea = customer(web, "WEB-C-1")
+        self.assertEqual(lea.mobile, "+33612345678")
+        self.assertEqual(lea.email, "Lea.Dubois@example.com")
+        paris = self.env.ref("retail_sync_demo.retail_sync_channel_store_paris")
+        self.assertEqual(customer(paris, "PAR-C-77"), lea)
+        self.assertEqual(lea.retail_sync_loyalty_id, "PAR-LOYAL-0077")
+        hugo = customer(web, "WEB-C-2")
+        self.assertTrue(hugo.retail_sync_phone_flagged)
+        self.assertEqual(hugo.phone, "call after 6pm")
+        review = self.env["retail.sync.customer.review"].search(
+            [("customer_ref", "=", "WEB-C-3")]
+        )
+        self.assertEqual(review.state, "pending")
+        self.assertEqual(len(review.candidate_ids), 2)

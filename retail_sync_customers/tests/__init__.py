@@ -1,0 +1,1 @@
+from . import test_customers, test_erasure, test_ownership
