@@ -47,9 +47,7 @@ def summarize_sale(data, digits, gift_card_refs=()):
         taxes = defaultdict(int)
         for tax in line.get("taxes") or []:
             taxes[tax["code"]] += to_minor(tax["amount"], digits)
-        gift = bool(
-            {line.get("sku"), line.get("barcode")} & gift_card_refs - {None}
-        )
+        gift = bool({line.get("sku"), line.get("barcode")} & gift_card_refs - {None})
         lines.append(
             {
                 "ref": _line_ref(line),
@@ -167,7 +165,6 @@ def book(summary, included, gift_card_methods=(), tolerance=0, split_discount=Tr
         key = tax_key(line["taxes"])
         if split_discount and line["discount"]:
             # The discount's own untaxed part, in the proportion of the line's.
-            gross = line["net"] + line["discount"]
             line_discount = (
                 _share(line["discount"], base, line["net"])
                 if inside and line["net"]
@@ -179,9 +176,7 @@ def book(summary, included, gift_card_methods=(), tolerance=0, split_discount=Tr
             revenue[key] += base
     gift_methods = set(gift_card_methods)
     payments = {m: a for m, a in summary["payments"].items() if m not in gift_methods}
-    gift_redeemed = sum(
-        a for m, a in summary["payments"].items() if m in gift_methods
-    )
+    gift_redeemed = sum(a for m, a in summary["payments"].items() if m in gift_methods)
     total = sum(summary["payments"].values())
     gap = total - computed
     within = abs(gap) <= tolerance
@@ -229,13 +224,19 @@ class Daybook:
         out = []
         for side, sign, refund in ((self.sales, 1, False), (self.refunds, -1, True)):
             for code, amount in sorted(side["revenue"].items()):
-                out.append(("refund_revenue" if refund else "revenue", code, -sign * amount))
+                out.append(
+                    ("refund_revenue" if refund else "revenue", code, -sign * amount)
+                )
             for code, amount in sorted(side["discount"].items()):
-                out.append(("refund_discount" if refund else "discount", code, sign * amount))
+                out.append(
+                    ("refund_discount" if refund else "discount", code, sign * amount)
+                )
             for code, amount in sorted(side["tax"].items()):
                 out.append(("refund_tax" if refund else "tax", code, -sign * amount))
             for code, amount in sorted(side["payments"].items()):
-                out.append(("refund_payment" if refund else "payment", code, sign * amount))
+                out.append(
+                    ("refund_payment" if refund else "payment", code, sign * amount)
+                )
         s = self.scalars
         out.append(("gift_card_sold", "", -s["gift_sold"]))
         out.append(("gift_card_redeemed", "", s["gift_redeemed"]))

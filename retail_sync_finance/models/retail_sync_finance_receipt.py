@@ -73,9 +73,7 @@ class RetailSyncFinanceReceipt(models.Model):
         finance settings; an event already recorded (a forced replay) is left as
         it was. Then the totals check of each new receipt."""
         Store = self.env["retail.sync.finance.store"].sudo()
-        done = set(
-            self.sudo().search([("event_id", "in", events.ids)]).event_id.ids
-        )
+        done = set(self.sudo().search([("event_id", "in", events.ids)]).event_id.ids)
         values = []
         for channel in events.channel_id:
             channel_events = events.filtered(
@@ -89,9 +87,7 @@ class RetailSyncFinanceReceipt(models.Model):
                 data = event.payload["data"]
                 store = stores.get(data["store"])
                 if store:
-                    values.append(
-                        self._values(event, data, store, refund, originals)
-                    )
+                    values.append(self._values(event, data, store, refund, originals))
         receipts = self.sudo().create(values) if values else self.sudo()
         receipts._check_totals()
         return receipts
@@ -107,7 +103,9 @@ class RetailSyncFinanceReceipt(models.Model):
                 ("receipt_number", "in", list(numbers)),
             ]
         )
-        return {(s.finance_store_id.store_code, s.receipt_number): s.summary for s in sales}
+        return {
+            (s.finance_store_id.store_code, s.receipt_number): s.summary for s in sales
+        }
 
     @api.model
     def _values(self, event, data, store, refund, originals):

@@ -109,8 +109,7 @@ class RetailSyncFinanceStore(models.Model):
         "account.account",
         "Gift card liability",
         check_company=True,
-        help="Liability credited when a gift card is sold and debited when one "
-        "pays",
+        help="Liability credited when a gift card is sold and debited when one " "pays",
     )
     gift_card_refs = fields.Char(
         "Gift card SKUs",

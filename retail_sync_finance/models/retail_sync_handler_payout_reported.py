@@ -31,7 +31,9 @@ class RetailSyncHandlerPayoutReported(models.AbstractModel):
             "channel_id": event.channel_id.id,
             "company_id": event.channel_id.company_id.id,
             "payout_ref": data["payout_ref"],
-            "paid_on": fields.Date.to_date(data["paid_on"]) if data.get("paid_on") else False,
+            "paid_on": fields.Date.to_date(data["paid_on"])
+            if data.get("paid_on")
+            else False,
             "currency_id": currency.id,
             "gross": currency.round(data["gross"]),
             "fees": currency.round(data["fees"]),

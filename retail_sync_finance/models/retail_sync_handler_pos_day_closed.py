@@ -20,9 +20,12 @@ class RetailSyncHandlerPosDayClosed(models.AbstractModel):
         data = event.payload["data"]
         # The store must exist (MissingBindingError otherwise) and have settings.
         self.env["retail.sync.binding"]._resolve_store(event.channel_id, data["store"])
-        store = self.env["retail.sync.finance.store"].sudo()._of_stores(
-            event.channel_id, [data["store"]]
-        ).get(data["store"])
+        store = (
+            self.env["retail.sync.finance.store"]
+            .sudo()
+            ._of_stores(event.channel_id, [data["store"]])
+            .get(data["store"])
+        )
         if not store:
             raise PermanentError(
                 self.env._(

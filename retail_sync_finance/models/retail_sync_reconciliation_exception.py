@@ -66,7 +66,7 @@ class RetailSyncReconciliationException(models.Model):
     resolution_reason = fields.Text("Reason")
     resolved_at = fields.Datetime(readonly=True)
     resolved_by_id = fields.Many2one("res.users", "Resolved by", readonly=True)
-    owner_id = fields.Many2one("res.users", "Owner", tracking=True, index=True)
+    owner_id = fields.Many2one("res.users", tracking=True, index=True)
     channel_id = fields.Many2one("retail.sync.channel", readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -172,7 +172,9 @@ class RetailSyncReconciliationException(models.Model):
             ):
                 return existing
             if existing.state == "resolved":
-                values.update(state="open", resolution=False, detected_at=fields.Datetime.now())
+                values.update(
+                    state="open", resolution=False, detected_at=fields.Datetime.now()
+                )
             existing.write(values)
             return existing
         store = day.finance_store_id if day else False
@@ -183,10 +185,16 @@ class RetailSyncReconciliationException(models.Model):
                 kind=kind,
                 day_id=day.id if day else False,
                 payout_id=payout.id if payout else False,
-                channel_id=(channel or (day and day.channel_id) or payout.channel_id).id,
-                company_id=(company or (day and day.company_id) or payout.company_id).id,
+                channel_id=(
+                    channel or (day and day.channel_id) or payout.channel_id
+                ).id,
+                company_id=(
+                    company or (day and day.company_id) or payout.company_id
+                ).id,
                 owner_id=(store and store.accountant_id.id)
-                or (channel or (day and day.channel_id) or payout.channel_id).alert_user_id.id,
+                or (
+                    channel or (day and day.channel_id) or payout.channel_id
+                ).alert_user_id.id,
             )
         )
 
@@ -208,7 +216,9 @@ class RetailSyncReconciliationException(models.Model):
 
     def _keep_only(self, domain, found_keys):
         """Clear the open exceptions of ``domain`` whose key was not found again."""
-        stale = self.search(domain + [("state", "=", "open"), ("key", "not in", list(found_keys))])
+        stale = self.search(
+            [*domain, ("state", "=", "open"), ("key", "not in", list(found_keys))]
+        )
         self._clear(stale.mapped("key"))
 
     # ------------------------------------------------------- day reconciliation
@@ -218,11 +228,15 @@ class RetailSyncReconciliationException(models.Model):
         refunds that have no payment behind them."""
         store = day.finance_store_id
         digits = store._digits()
-        receipts = self.env["retail.sync.finance.receipt"].sudo().search(
-            [
-                ("finance_store_id", "=", store.id),
-                ("business_date", "=", day.business_date),
-            ]
+        receipts = (
+            self.env["retail.sync.finance.receipt"]
+            .sudo()
+            .search(
+                [
+                    ("finance_store_id", "=", store.id),
+                    ("business_date", "=", day.business_date),
+                ]
+            )
         )
         included = day._included(day.channel_id)
         book = ledger.Daybook()
@@ -246,7 +260,9 @@ class RetailSyncReconciliationException(models.Model):
                 ("tax", report.taxes or {}, taxes, by_tax),
             ):
                 for code in sorted(set(reported) | set(recorded)):
-                    gap = ledger.to_minor(reported.get(code, 0), digits) - recorded.get(code, 0)
+                    gap = ledger.to_minor(reported.get(code, 0), digits) - recorded.get(
+                        code, 0
+                    )
                     self._record_total(day, kind, code, reported.get(code, 0), digits)
                     if not gap:
                         continue
@@ -388,8 +404,10 @@ class RetailSyncReconciliationException(models.Model):
     def _find_orphan_payments(self):
         """Captured payments with neither a web order nor a recorded store
         receipt behind them."""
-        payments = self.env["retail.sync.payment"].sudo().search(
-            [("state", "=", "captured"), ("sale_order_id", "=", False)]
+        payments = (
+            self.env["retail.sync.payment"]
+            .sudo()
+            .search([("state", "=", "captured"), ("sale_order_id", "=", False)])
         )
         Receipt = self.env["retail.sync.finance.receipt"].sudo()
         found = []
@@ -433,7 +451,9 @@ class RetailSyncReconciliationException(models.Model):
         refs = [p["payment_ref"] for p in payout.payments or []]
         payments = {
             p.payment_ref: p
-            for p in self.env["retail.sync.payment"].sudo().search(
+            for p in self.env["retail.sync.payment"]
+            .sudo()
+            .search(
                 [("channel_id", "=", payout.channel_id.id), ("payment_ref", "in", refs)]
             )
         }
@@ -579,9 +599,7 @@ class RetailSyncReconciliationException(models.Model):
         for exception in self:
             if exception.move_id.state != "posted":
                 raise UserError(
-                    self.env._(
-                        "Post the manual entry of %s first.", exception.name
-                    )
+                    self.env._("Post the manual entry of %s first.", exception.name)
                 )
         self.filtered(lambda e: e.state == "open")._resolve("manual")
         return True

@@ -18,6 +18,7 @@ DAY_STATES = [
     ("posted", "Posted"),
 ]
 
+
 class RetailSyncStoreDay(models.Model):
     """One store's business day: its receipts, the journal entry they book, the
     Z report it is reconciled with, and where it stands (open, built,
@@ -167,8 +168,10 @@ class RetailSyncStoreDay(models.Model):
     @api.model
     def _included(self, channel):
         """{POS tax code: prices include it} of the channel's tax mappings."""
-        mappings = self.env["retail.sync.finance.tax"].sudo().search(
-            [("channel_id", "=", channel.id)]
+        mappings = (
+            self.env["retail.sync.finance.tax"]
+            .sudo()
+            .search([("channel_id", "=", channel.id)])
         )
         return {m.code: m.price_include for m in mappings}
 
@@ -265,7 +268,9 @@ class RetailSyncStoreDay(models.Model):
                             date=self.business_date,
                         ),
                         "line_ids": [
-                            Command.create(self._line_values(kind, code, amount, digits, book))
+                            Command.create(
+                                self._line_values(kind, code, amount, digits, book)
+                            )
                             for kind, code, amount in lines
                         ],
                     }
@@ -293,11 +298,9 @@ class RetailSyncStoreDay(models.Model):
     def _accepted_receipts(self):
         """Receipts whose total difference an accountant accepted: booked to
         rounding instead of the differences account."""
-        return (
-            self.exception_ids.filtered(
-                lambda e: e.kind == "total_mismatch" and e.resolution == "accepted"
-            ).receipt_ids
-        )
+        return self.exception_ids.filtered(
+            lambda e: e.kind == "total_mismatch" and e.resolution == "accepted"
+        ).receipt_ids
 
     def _write_totals(self, book, digits):
         methods, taxes = book.totals()
@@ -318,8 +321,12 @@ class RetailSyncStoreDay(models.Model):
 
     # --------------------------------------------------------- entry lines
     def _tax_mapping(self, code):
-        mapping = self.env["retail.sync.finance.tax"].sudo().search(
-            [("channel_id", "=", self.channel_id.id), ("code", "=", code)], limit=1
+        mapping = (
+            self.env["retail.sync.finance.tax"]
+            .sudo()
+            .search(
+                [("channel_id", "=", self.channel_id.id), ("code", "=", code)], limit=1
+            )
         )
         if not mapping:
             raise UserError(
@@ -358,8 +365,10 @@ class RetailSyncStoreDay(models.Model):
             "currency_id": store.currency_id.id,
         }
         refund = kind.startswith("refund_")
-        repartition = "refund_repartition_line_ids" if refund else (
-            "invoice_repartition_line_ids"
+        repartition = (
+            "refund_repartition_line_ids"
+            if refund
+            else ("invoice_repartition_line_ids")
         )
         if kind in ("revenue", "refund_revenue", "discount", "refund_discount"):
             codes = code.split("+") if code else []
@@ -416,20 +425,20 @@ class RetailSyncStoreDay(models.Model):
     @api.model
     def _line_labels(self):
         """Labels of the day entry's lines, by ledger kind (Daybook.lines)."""
-        _ = self.env._
+
         return {
-            "revenue": _("Sales"),
-            "discount": _("Discounts"),
-            "tax": _("Tax"),
-            "payment": _("Payments"),
-            "refund_revenue": _("Refunds"),
-            "refund_discount": _("Refunded discounts"),
-            "refund_tax": _("Refunded tax"),
-            "refund_payment": _("Refunds paid"),
-            "gift_card_sold": _("Gift cards sold"),
-            "gift_card_redeemed": _("Gift cards redeemed"),
-            "rounding": _("Rounding"),
-            "difference": _("Differences under review"),
+            "revenue": self.env._("Sales"),
+            "discount": self.env._("Discounts"),
+            "tax": self.env._("Tax"),
+            "payment": self.env._("Payments"),
+            "refund_revenue": self.env._("Refunds"),
+            "refund_discount": self.env._("Refunded discounts"),
+            "refund_tax": self.env._("Refunded tax"),
+            "refund_payment": self.env._("Refunds paid"),
+            "gift_card_sold": self.env._("Gift cards sold"),
+            "gift_card_redeemed": self.env._("Gift cards redeemed"),
+            "rounding": self.env._("Rounding"),
+            "difference": self.env._("Differences under review"),
         }
 
     @api.model
@@ -449,7 +458,12 @@ class RetailSyncStoreDay(models.Model):
         says so), then reconcile the reports that wait for it."""
         now = fields.Datetime.now()
         days = self.sudo().search(
-            [("state", "!=", "posted"), "|", ("dirty", "=", True), ("final", "=", False)]
+            [
+                ("state", "!=", "posted"),
+                "|",
+                ("dirty", "=", True),
+                ("final", "=", False),
+            ]
         )
         for day in days:
             store = day.finance_store_id
@@ -480,12 +494,16 @@ class RetailSyncStoreDay(models.Model):
         """Compare the day with its Z report (and its refunds with their
         payments); the day is reconciled when no exception is left open."""
         self.ensure_one()
-        report = self.env["retail.sync.day.report"].sudo().search(
-            [
-                ("finance_store_id", "=", self.finance_store_id.id),
-                ("business_date", "=", self.business_date),
-            ],
-            limit=1,
+        report = (
+            self.env["retail.sync.day.report"]
+            .sudo()
+            .search(
+                [
+                    ("finance_store_id", "=", self.finance_store_id.id),
+                    ("business_date", "=", self.business_date),
+                ],
+                limit=1,
+            )
         )
         if self.dirty or self.state == "open":
             self._build()
@@ -495,11 +513,7 @@ class RetailSyncStoreDay(models.Model):
         if report:
             self.report_id = report
             report.state = "reconciled"
-        if (
-            report
-            and self.state == "built"
-            and not self.open_exception_count
-        ):
+        if report and self.state == "built" and not self.open_exception_count:
             self.state = "reconciled"
 
     def action_open_receipts(self):

@@ -181,11 +181,13 @@ class FinanceMixin(StoreMixin):
 
     def apply(self, *events):
         self.ingest(*events)
-        for key in {"pos:TST:R1"}:
+        for key in ("pos:TST:R1",):
             self.drain(key)
         for event in events:
             applied = self.event(event["id"])
-            if event["type"].startswith("pos.day") or event["type"].startswith("payout"):
+            if event["type"].startswith("pos.day") or event["type"].startswith(
+                "payout"
+            ):
                 self.drain(applied.ordering_key)
             self.assertEqual(applied.state, "done", applied.error_message)
 

@@ -91,7 +91,12 @@ class TestReconciliation(FinanceMixin, TransactionCase):
         )
         self.assertEqual(
             sorted(self.open_exceptions().mapped("kind")),
-            ["count_difference", "method_difference", "missing_receipt", "tax_difference"],
+            [
+                "count_difference",
+                "method_difference",
+                "missing_receipt",
+                "tax_difference",
+            ],
         )
         self.apply(
             self.receipt(
@@ -187,7 +192,12 @@ class TestReconciliation(FinanceMixin, TransactionCase):
         self.the_fixture_day()
         self.reconcile(
             self.z_report(
-                "2026-11-27", 4, "R-0001", "R-0003", [("cash", 20.95)] + METHODS[1:], TAXES
+                "2026-11-27",
+                4,
+                "R-0001",
+                "R-0003",
+                [("cash", 20.95)] + METHODS[1:],
+                TAXES,
             )
         )
         exception = self.open_exceptions(kind="method_difference")
@@ -206,7 +216,9 @@ class TestReconciliation(FinanceMixin, TransactionCase):
         )
         move.action_post()
         exception.action_resolve_by_entry()
-        self.assertEqual((exception.state, exception.resolution), ("resolved", "manual"))
+        self.assertEqual(
+            (exception.state, exception.resolution), ("resolved", "manual")
+        )
         # The same difference found again stays resolved.
         self.day().action_reconcile()
         self.assertEqual(exception.state, "resolved")
