@@ -1,0 +1,526 @@
+# Copyright 2026 Retail Sync
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..engine import ledger
+
+_logger = logging.getLogger(__name__)
+
+DAY_STATES = [
+    ("open", "Open"),
+    ("built", "Built"),
+    ("reconciled", "Reconciled"),
+    ("posted", "Posted"),
+]
+
+
+class RetailSyncStoreDay(models.Model):
+    """One store's business day: its receipts, the journal entry they book, the
+    Z report it is reconciled with, and where it stands (open, built,
+    reconciled, posted). A posted day is locked: receipts that belong to it and
+    arrive later go into the next open day, with a note."""
+
+    _name = "retail.sync.store.day"
+    _description = "Retail Sync Store Day"
+    _inherit = ["mail.thread"]
+    _order = "business_date desc, finance_store_id"
+    _check_company_auto = True
+
+    finance_store_id = fields.Many2one(
+        "retail.sync.finance.store",
+        "Store",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    channel_id = fields.Many2one(
+        related="finance_store_id.channel_id", store=True, index=True
+    )
+    company_id = fields.Many2one(
+        related="finance_store_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    business_date = fields.Date(required=True, index=True)
+    state = fields.Selection(
+        DAY_STATES, required=True, default="open", index=True, tracking=True
+    )
+    final = fields.Boolean(
+        help="Built after the day's cut-off (and grace): the tills have closed"
+    )
+    dirty = fields.Boolean(
+        "Changed since built",
+        default=True,
+        help="Receipts arrived since the entry was last built",
+    )
+    move_id = fields.Many2one(
+        "account.move", "Journal entry", readonly=True, check_company=True
+    )
+    move_line_count = fields.Integer("Journal items", readonly=True)
+    built_at = fields.Datetime(readonly=True)
+    build_error = fields.Char(
+        readonly=True, help="Why the last build failed (a mapping to add)"
+    )
+    receipt_ids = fields.One2many("retail.sync.finance.receipt", "day_id", "Receipts")
+    receipt_count = fields.Integer(readonly=True)
+    sales_amount = fields.Monetary("Taken", readonly=True, help="Sales paid")
+    refunds_amount = fields.Monetary("Refunded", readonly=True)
+    total_ids = fields.One2many(
+        "retail.sync.store.day.total", "day_id", "Totals", readonly=True
+    )
+    report_id = fields.Many2one(
+        "retail.sync.day.report", "Z report", readonly=True, index="btree_not_null"
+    )
+    exception_ids = fields.One2many(
+        "retail.sync.reconciliation.exception", "day_id", "Exceptions"
+    )
+    open_exception_count = fields.Integer(
+        "Open exceptions", compute="_compute_open_exception_count"
+    )
+    late_receipt_count = fields.Integer("Late receipts", readonly=True)
+    note = fields.Text(readonly=True, help="Receipts booked here late, and why")
+
+    _sql_constraints = [
+        (
+            "store_date_unique",
+            "unique(finance_store_id, business_date)",
+            "A store has one day per business date.",
+        ),
+    ]
+
+    @api.depends("exception_ids.state")
+    def _compute_open_exception_count(self):
+        for day in self:
+            day.open_exception_count = len(
+                day.exception_ids.filtered(lambda e: e.state == "open")
+            )
+
+    def _compute_display_name(self):
+        for day in self:
+            day.display_name = (
+                f"{day.finance_store_id.display_name} {day.business_date}"
+            )
+
+    # -------------------------------------------------------------- lookup
+    @api.model
+    def _get_or_create(self, store, business_date):
+        """The day of ``store`` on ``business_date``, created at most once even
+        when two drains record its first receipts at the same time."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_sync_store_day
+                       (finance_store_id, channel_id, company_id, business_date,
+                        state, dirty, create_uid, create_date, write_uid, write_date)
+                VALUES (%(store)s, %(channel)s, %(company)s, %(date)s, 'open', TRUE,
+                        %(uid)s, now() at time zone 'UTC', %(uid)s,
+                        now() at time zone 'UTC')
+                ON CONFLICT (finance_store_id, business_date) DO NOTHING
+                """,
+                store=store.id,
+                channel=store.channel_id.id,
+                company=store.company_id.id,
+                date=business_date,
+                uid=self.env.uid,
+            )
+        )
+        return self.sudo().search(
+            [("finance_store_id", "=", store.id), ("business_date", "=", business_date)]
+        )
+
+    @api.model
+    def _open_day(self, store, business_date):
+        """(day, late from) where a receipt of ``business_date`` is booked: its own
+        day, or when that one is posted the next day that is not (late from is
+        then the receipt's own date)."""
+        day = self._get_or_create(store, business_date)
+        if day.state != "posted":
+            if not day.dirty:
+                day.dirty = True
+            return day, False
+        later = day
+        while later.state == "posted":
+            later = self._get_or_create(store, later.business_date + timedelta(days=1))
+        later.write(
+            {
+                "dirty": True,
+                "note": "\n".join(
+                    filter(
+                        None,
+                        [
+                            later.note,
+                            self.env._(
+                                "A receipt of %(date)s arrived after that day was "
+                                "posted: booked here.",
+                                date=business_date,
+                            ),
+                        ],
+                    )
+                ),
+            }
+        )
+        return later, business_date
+
+    @api.model
+    def _included(self, channel):
+        """{POS tax code: prices include it} of the channel's tax mappings."""
+        mappings = (
+            self.env["retail.sync.finance.tax"]
+            .sudo()
+            .search([("channel_id", "=", channel.id)])
+        )
+        return {m.code: m.price_include for m in mappings}
+
+    # --------------------------------------------------------------- build
+    def action_build(self):
+        """Build (or rebuild) the draft entry of these days now."""
+        for day in self:
+            day._build(raise_errors=True)
+        return True
+
+    def action_close_day(self):
+        """Close these days: the final entry, posted; the days are locked."""
+        for day in self:
+            day._close()
+        return True
+
+    def _close(self):
+        self.ensure_one()
+        if self.state == "posted":
+            raise UserError(self.env._("%s is already posted.", self.display_name))
+        if self.dirty or self.state == "open":
+            self._build(final=True, raise_errors=True)
+        if self.move_id:
+            # Closing a store day is the finance group's right (its access to
+            # days), whether or not the accountant also has Billing rights.
+            self.move_id.sudo().action_post()
+        self.write({"state": "posted", "final": True})
+        self.message_post(body=self.env._("Day closed and posted."))
+
+    def _build(self, final=False, raise_errors=False):
+        """Replace the day's draft entry with one built from its receipts: the
+        same receipts give the same entry, however often it is rebuilt. A
+        posted day is never touched. A mapping missing stops the build with a
+        message naming it (kept on the day for the hourly run)."""
+        self.ensure_one()
+        day = self.sudo()
+        if day.state == "posted":
+            return False
+        try:
+            with self.env.cr.savepoint():
+                day._replace_entry(final)
+        except UserError as error:
+            if raise_errors:
+                raise
+            day.build_error = str(error)
+            _logger.warning("store day %s not built: %s", day.id, error)
+            return False
+        return True
+
+    def _replace_entry(self, final):
+        store = self.finance_store_id
+        receipts = self.receipt_ids
+        digits = store._digits()
+        # Receipts flagged for a tax code that has since been mapped are checked
+        # again (their exception clears).
+        receipts.filtered("flagged")._check_totals()
+        included = self._included(self.channel_id)
+        accepted = self._accepted_receipts()
+        book = ledger.Daybook()
+        for receipt in receipts:
+            booked = receipt._booked(included)
+            if booked["unmapped"]:
+                raise UserError(
+                    self.env._(
+                        "POS tax codes %(codes)s of receipt %(receipt)s are not "
+                        "mapped to Odoo taxes on channel %(channel)s.",
+                        codes=", ".join(booked["unmapped"]),
+                        receipt=receipt.receipt_number,
+                        channel=self.channel_id.code,
+                    )
+                )
+            book.add(
+                booked,
+                refund=receipt.kind == "refund",
+                difference_accepted=receipt in accepted,
+            )
+        lines = book.lines()
+        if self.move_id:
+            self.move_id.with_context(force_delete=True).unlink()
+        move = self.env["account.move"]
+        if lines:
+            move = (
+                self.env["account.move"]
+                .with_company(store.company_id)
+                .with_context(skip_invoice_sync=True)
+                .create(
+                    {
+                        "move_type": "entry",
+                        "journal_id": store.journal_id.id,
+                        "date": self.business_date,
+                        "ref": self.env._(
+                            "Store day %(store)s %(date)s",
+                            store=store.display_name,
+                            date=self.business_date,
+                        ),
+                        "line_ids": [
+                            Command.create(
+                                self._line_values(kind, code, amount, digits, book)
+                            )
+                            for kind, code, amount in lines
+                        ],
+                    }
+                )
+            )
+        sales = receipts.filtered(lambda r: r.kind == "sale")
+        refunds = receipts - sales
+        self.write(
+            {
+                "move_id": move.id,
+                "move_line_count": len(move.line_ids),
+                "state": "built",
+                "final": final or self.final,
+                "dirty": False,
+                "built_at": fields.Datetime.now(),
+                "build_error": False,
+                "receipt_count": len(receipts),
+                "late_receipt_count": len(receipts.filtered("late_from_date")),
+                "sales_amount": sum(sales.mapped("total")),
+                "refunds_amount": sum(refunds.mapped("total")),
+            }
+        )
+        self._write_totals(book, digits)
+
+    def _accepted_receipts(self):
+        """Receipts whose total difference an accountant accepted: booked to
+        rounding instead of the differences account."""
+        return self.exception_ids.filtered(
+            lambda e: e.kind == "total_mismatch" and e.resolution == "accepted"
+        ).receipt_ids
+
+    def _write_totals(self, book, digits):
+        methods, taxes = book.totals()
+        Total = self.env["retail.sync.store.day.total"].sudo()
+        Total.search([("day_id", "=", self.id)]).unlink()
+        Total.create(
+            [
+                {
+                    "day_id": self.id,
+                    "kind": kind,
+                    "code": code,
+                    "recorded_amount": ledger.to_major(amount, digits),
+                }
+                for kind, values in (("method", methods), ("tax", taxes))
+                for code, amount in sorted(values.items())
+            ]
+        )
+
+    # --------------------------------------------------------- entry lines
+    def _tax_mapping(self, code):
+        mapping = (
+            self.env["retail.sync.finance.tax"]
+            .sudo()
+            .search(
+                [("channel_id", "=", self.channel_id.id), ("code", "=", code)], limit=1
+            )
+        )
+        if not mapping:
+            raise UserError(
+                self.env._(
+                    "POS tax code %(code)s is not mapped on channel %(channel)s.",
+                    code=code,
+                    channel=self.channel_id.code,
+                )
+            )
+        return mapping
+
+    def _method_account(self, method):
+        journal = self.channel_id._payment_journal_or_none(method)
+        if not journal or not journal.default_account_id:
+            raise UserError(
+                self.env._(
+                    "Payment method %(method)s of channel %(channel)s has no "
+                    "journal with an account: map it on the channel's Payments "
+                    "tab.",
+                    method=method,
+                    channel=self.channel_id.code,
+                )
+            )
+        return journal.default_account_id
+
+    def _line_values(self, kind, code, amount, digits, book):
+        """One journal item of the day entry (``amount``: debit minus credit in
+        minor units)."""
+        store = self.finance_store_id
+        balance = ledger.to_major(amount, digits)
+        label = self._line_labels()[kind]
+        values = {
+            "name": f"{label} {code}".strip(),
+            "balance": balance,
+            "amount_currency": balance,
+            "currency_id": store.currency_id.id,
+        }
+        refund = kind.startswith("refund_")
+        repartition = (
+            "refund_repartition_line_ids"
+            if refund
+            else ("invoice_repartition_line_ids")
+        )
+        if kind in ("revenue", "refund_revenue", "discount", "refund_discount"):
+            codes = code.split("+") if code else []
+            mappings = self.env["retail.sync.finance.tax"].sudo()
+            for tax_code in codes:
+                mappings |= self._tax_mapping(tax_code)
+            if kind.endswith("discount"):
+                account = store.discount_account_id
+                # A discount lowers the base the way a refund does.
+                repartition = (
+                    "invoice_repartition_line_ids"
+                    if refund
+                    else "refund_repartition_line_ids"
+                )
+            else:
+                account = (
+                    mappings[:1].account_id if len(mappings) == 1 else False
+                ) or store.revenue_account_id
+            taxes = mappings.tax_id
+            values.update(
+                account_id=account.id,
+                tax_ids=[Command.set(taxes.ids)],
+                tax_tag_ids=[
+                    Command.set(
+                        taxes[repartition]
+                        .filtered(lambda r: r.repartition_type == "base")
+                        .tag_ids.ids
+                    )
+                ],
+            )
+        elif kind in ("tax", "refund_tax"):
+            tax = self._tax_mapping(code).tax_id
+            line = tax[repartition].filtered(
+                lambda r: r.repartition_type == "tax" and r.account_id
+            )[:1]
+            values.update(
+                account_id=line.account_id.id,
+                tax_repartition_line_id=line.id,
+                tax_tag_ids=[Command.set(line.tag_ids.ids)],
+                tax_base_amount=abs(
+                    ledger.to_major(self._tax_base(book, code, refund), digits)
+                ),
+            )
+        elif kind in ("payment", "refund_payment"):
+            values.update(account_id=self._method_account(code).id)
+        elif kind.startswith("gift_card"):
+            values.update(account_id=store.gift_card_account_id.id)
+        elif kind == "rounding":
+            values.update(account_id=store.rounding_account_id.id)
+        else:
+            values.update(account_id=store.difference_account_id.id)
+        return values
+
+    @api.model
+    def _line_labels(self):
+        """Labels of the day entry's lines, by ledger kind (Daybook.lines)."""
+
+        return {
+            "revenue": self.env._("Sales"),
+            "discount": self.env._("Discounts"),
+            "tax": self.env._("Tax"),
+            "payment": self.env._("Payments"),
+            "refund_revenue": self.env._("Refunds"),
+            "refund_discount": self.env._("Refunded discounts"),
+            "refund_tax": self.env._("Refunded tax"),
+            "refund_payment": self.env._("Refunds paid"),
+            "gift_card_sold": self.env._("Gift cards sold"),
+            "gift_card_redeemed": self.env._("Gift cards redeemed"),
+            "rounding": self.env._("Rounding"),
+            "difference": self.env._("Differences under review"),
+        }
+
+    @api.model
+    def _tax_base(self, book, code, refund):
+        side = book.refunds if refund else book.sales
+        return sum(
+            amount - side["discount"].get(key, 0)
+            for key, amount in side["revenue"].items()
+            if code in key.split("+")
+        )
+
+    # ------------------------------------------------------------ batch tier
+    @api.model
+    def _cron_build_and_reconcile(self):
+        """The hourly run: rebuild the draft of every day with new receipts, build
+        the final entry of days past their cut-off (posting it where the store
+        says so), then reconcile the reports that wait for it."""
+        now = fields.Datetime.now()
+        days = self.sudo().search(
+            [
+                ("state", "!=", "posted"),
+                "|",
+                ("dirty", "=", True),
+                ("final", "=", False),
+            ]
+        )
+        for day in days:
+            store = day.finance_store_id
+            past = now >= store._day_end(day.business_date) + timedelta(
+                hours=store.close_grace_hours
+            )
+            if not (day.dirty or past):
+                continue
+            built = day._build(final=past) if day.dirty else day.write({"final": True})
+            if built and past and store.auto_post:
+                day._reconcile()
+                if not day.open_exception_count:
+                    try:
+                        with self.env.cr.savepoint():
+                            day._close()
+                    except UserError as error:
+                        day.build_error = str(error)
+        self.env["retail.sync.day.report"].sudo()._reconcile_pending()
+        self.env["retail.sync.payout"].sudo()._reconcile_pending()
+        self.env["retail.sync.reconciliation.exception"].sudo()._find_orphan_payments()
+
+    def action_reconcile(self):
+        for day in self:
+            day._reconcile()
+        return True
+
+    def _reconcile(self):
+        """Compare the day with its Z report (and its refunds with their
+        payments); the day is reconciled when no exception is left open."""
+        self.ensure_one()
+        report = (
+            self.env["retail.sync.day.report"]
+            .sudo()
+            .search(
+                [
+                    ("finance_store_id", "=", self.finance_store_id.id),
+                    ("business_date", "=", self.business_date),
+                ],
+                limit=1,
+            )
+        )
+        if self.dirty or self.state == "open":
+            self._build()
+        self.env["retail.sync.reconciliation.exception"].sudo()._reconcile_day(
+            self, report
+        )
+        if report:
+            self.report_id = report
+            report.state = "reconciled"
+        if report and self.state == "built" and not self.open_exception_count:
+            self.state = "reconciled"
+
+    def action_open_receipts(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Receipts"),
+            "res_model": "retail.sync.finance.receipt",
+            "view_mode": "list,form",
+            "domain": [("day_id", "in", self.ids)],
+        }
