@@ -21,6 +21,7 @@
         "retail_sync_payments",
         "retail_sync_catalog",
         "retail_sync_customers",
+        "retail_sync_finance",
     ],
     "data": [],
 }
