@@ -22,6 +22,7 @@
         "retail_sync_catalog",
         "retail_sync_customers",
         "retail_sync_finance",
+        "retail_sync_mapping",
     ],
     "data": [],
 }
