@@ -893,26 +893,24 @@ class RetailSyncDrain(models.AbstractModel):
 
     @api.model
     def _key_has_failed(self, channel_id, key):
-        self.env.cr.execute(
-            SQL(
-                "SELECT 1 FROM retail_sync_event WHERE channel_id = %s "
-                "AND ordering_key = %s AND state = 'failed' LIMIT 1",
-                channel_id,
-                key,
-            )
-        )
-        return bool(self.env.cr.fetchone())
+        return self._key_has_state(channel_id, key, ("failed",))
 
     @api.model
     def _key_is_held(self, channel_id, key):
         """A dead event (released by a manager) or a waiting one (by its
         dependency) holds the key: draining it again would change nothing."""
+        return self._key_has_state(channel_id, key, ("dead", "waiting"))
+
+    @api.model
+    def _key_has_state(self, channel_id, key, states):
+        """Whether an event of the key is in one of ``states``."""
         self.env.cr.execute(
             SQL(
                 "SELECT 1 FROM retail_sync_event WHERE channel_id = %s "
-                "AND ordering_key = %s AND state IN ('dead', 'waiting') LIMIT 1",
+                "AND ordering_key = %s AND state IN %s LIMIT 1",
                 channel_id,
                 key,
+                tuple(states),
             )
         )
         return bool(self.env.cr.fetchone())
