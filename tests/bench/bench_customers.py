@@ -28,9 +28,8 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from live.live_odoo import LiveOdoo
+from live.live_odoo import LiveOdoo, pg_connect
 
-from bench.bench_overview import database_connection
 from bench.results import commit as git_commit
 from bench.results import record
 
@@ -115,7 +114,7 @@ def post_all(odoo, key, events, threads=4):
 def counts(database, prefix, channel_ids):
     """Figures read in SQL: applied times, customers, duplicates, flags."""
     like = prefix.replace("_", r"\_") + "%"
-    with database_connection(database) as connection, connection.cursor() as cr:
+    with pg_connect(database) as connection, connection.cursor() as cr:
         cr.execute(
             """
             SELECT count(*) FILTER (WHERE state = 'done'),

@@ -40,10 +40,9 @@ import requests
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from live.live_odoo import LiveOdoo
+from live.live_odoo import LiveOdoo, pg_connect
 from reference_channel.server import ReferenceChannel
 
-from bench.bench_overview import database_connection
 from bench.loadgen import percentile
 from bench.results import commit as git_commit
 from bench.results import record
@@ -475,7 +474,7 @@ def post_backlog(odoo, key, orders, currency, threads):
 def applied_times(database, channel_id, prefix):
     """{external id: processed_at epoch} of the done events whose id starts with
     ``prefix`` (read with PostgreSQL's precision, not the RPC's seconds)."""
-    with database_connection(database) as connection, connection.cursor() as cr:
+    with pg_connect(database) as connection, connection.cursor() as cr:
         cr.execute(
             """
             SELECT external_id, extract(epoch FROM processed_at)

@@ -12,7 +12,6 @@ asserts nothing.
 """
 
 import argparse
-import configparser
 import datetime
 import os
 import pathlib
@@ -21,12 +20,11 @@ import statistics
 import sys
 import time
 
-import psycopg2
 import requests
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from live.live_odoo import LOCAL, LiveOdoo
+from live.live_odoo import LiveOdoo, pg_connect
 
 from bench.loadgen import percentile
 from bench.results import commit as git_commit
@@ -46,19 +44,6 @@ CRONS = (
     "retail_sync_core.ir_cron_stat_rollup",
     "retail_sync_core.ir_cron_alert_evaluate",
 )
-
-
-def database_connection(database):
-    """A psycopg2 connection to the benchmark database, as Odoo's config says."""
-    config = configparser.ConfigParser()
-    config.read(LOCAL / "odoo.conf")
-    options = config["options"]
-    return psycopg2.connect(
-        dbname=database,
-        host=options.get("db_host", "127.0.0.1"),
-        port=int(options.get("db_port", "5432")),
-        user=options.get("db_user"),
-    )
 
 
 def load_events(connection, channel_ids, count, days):
@@ -413,7 +398,7 @@ def main():
             )
             for n in range(args.channels)
         ]
-        connection = database_connection(args.database)
+        connection = pg_connect(args.database)
         try:
             # `make bench` runs the other benchmarks on this database first: start
             # the statistics afresh, so that the first rollup covers the whole inbox

@@ -19,6 +19,8 @@ import argparse
 import bisect
 import concurrent.futures
 import datetime
+import hashlib
+import json
 import os
 import pathlib
 import platform
@@ -30,7 +32,7 @@ from collections import defaultdict
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from live.live_odoo import LiveOdoo
+from live.live_odoo import LOCAL, LiveOdoo, pg_connect
 from reference_channel.server import (
     ReferenceChannel,
     ReferencePos,
@@ -84,7 +86,7 @@ def run_load(tills, stores, rate, seconds, phase, accepted, counters):
                     continue
                 for event in events:
                     sku = event["data"]["lines"][0]["sku"]
-                    accepted.append((now, sku, phase))
+                    accepted.append((now, sku, phase, event["id"]))
 
     thread = threading.Thread(target=flusher)
     thread.start()
@@ -175,25 +177,139 @@ def send_backlog(tills, stores, count, counters, threads, prefix="flat"):
 
 def sale_latencies(accepted, storefront, initial_on_hand):
     """Per accepted sale: first arrival of a figure for its SKU whose on_hand counts
-    every sale of that SKU accepted up to it (an upper bound)."""
+    every sale of that SKU accepted up to it (an upper bound). Returns the latencies
+    per phase and the traced sales (phase, accepted at, event id, arrived at, the
+    push's generated_at) for the breakdown by leg."""
     on_hand_seen = defaultdict(list)
     for arrived, _headers, body, _ok in storefront.received:
+        generated = datetime.datetime.fromisoformat(body["generated_at"]).timestamp()
         for figure in body["figures"]:
-            on_hand_seen[figure["sku"]].append((arrived, figure["on_hand"]))
+            on_hand_seen[figure["sku"]].append((arrived, figure["on_hand"], generated))
     for sku in on_hand_seen:
         on_hand_seen[sku].sort()
     sold = defaultdict(int)
-    latencies = defaultdict(list)
-    for accepted_at, sku, phase in sorted(accepted):
+    latencies, traced = defaultdict(list), []
+    for accepted_at, sku, phase, event_id in sorted(accepted):
         sold[sku] += 1
         target = initial_on_hand[sku] - sold[sku]
-        for arrived, on_hand in on_hand_seen[sku]:
+        for arrived, on_hand, generated in on_hand_seen[sku]:
             if arrived >= accepted_at - 5 and on_hand <= target:
                 latencies[phase].append(max(0.0, arrived - accepted_at))
+                traced.append((phase, accepted_at, event_id, arrived, generated))
                 break
         else:
             latencies["never"].append(sku)
-    return latencies
+    return latencies, traced
+
+
+# The legs of a sale's way from its 202 to the storefront, in order; each ends at
+# the instant named (see leg_breakdown).
+LEGS = (
+    ("wait for a drain job (enqueue, runner dispatch, jobs ahead)", "drain_started"),
+    ("drain job, until this sale is applied", "applied"),
+    ("drain job, rest and commit", "drain_done"),
+    ("wait for a push job (enqueue, runner dispatch, step-backs)", "push_started"),
+    ("push job, until the figures are computed", "generated"),
+    ("push sent, until the storefront has it", "arrived"),
+)
+
+
+def _job_rows(cr, method, since):
+    cr.execute(
+        """
+        SELECT identity_key, args, extract(epoch FROM date_created),
+               extract(epoch FROM date_started), extract(epoch FROM date_done)
+          FROM queue_job
+         WHERE method_name = %s AND state = 'done'
+           AND date_created >= to_timestamp(%s) AT TIME ZONE 'UTC'
+        """,
+        (method, since),
+    )
+    return cr.fetchall()
+
+
+def _job_kind(identity):
+    """How a job came to be: a follow-up (tail, more, retry, probe) or the first."""
+    suffix = identity.rsplit(":", 1)[-1]
+    return suffix if suffix in ("tail", "more", "retry", "probe") else "first"
+
+
+def _job_at(jobs, moment):
+    """The job (identity, started, done, created) that was running at ``moment``."""
+    for job in jobs:
+        if job[1] <= moment <= job[2]:
+            return job
+    return None
+
+
+def leg_breakdown(database, traced, since, partitions, segment):
+    """Where each traced sale's time went, leg by leg (LEGS), from timestamps to the
+    microsecond: the event's processed_at, the queue_job rows of the drain and push
+    jobs that carried it (date_started, date_done: Odoo runs in UTC) and the push's
+    generated_at. A stock drain job drains one partition of the store keys at a
+    time; a key's partition is the md5 rule of docs/pipeline.md."""
+    with pg_connect(database) as connection, connection.cursor() as cr:
+        cr.execute(
+            "SELECT external_id, ordering_key, extract(epoch FROM processed_at)"
+            "  FROM retail_sync_event WHERE external_id = ANY(%s)",
+            ([event_id for _p, _a, event_id, _r, _g in traced],),
+        )
+        events = {row[0]: row[1:] for row in cr.fetchall()}
+        drains = defaultdict(list)
+        for identity, args, created, started, done in _job_rows(
+            cr, "_drain_domain", since
+        ):
+            # queue_job keeps the arguments as JSON text.
+            args = json.loads(args) if isinstance(args, str) else args
+            partition = args[1] if len(args) > 1 else 0
+            drains[partition].append(
+                (identity, float(started), float(done), float(created))
+            )
+        pushes = [
+            (identity, float(started), float(done), float(created))
+            for identity, _args, created, started, done in _job_rows(
+                cr, "_push_available", since
+            )
+        ]
+    rows, untraced = [], 0
+    for phase, accepted_at, event_id, arrived, generated in traced:
+        key, applied = events.get(event_id, (None, None))
+        if key is None or applied is None:
+            untraced += 1
+            continue
+        part = key.split(":")[segment - 1] if segment > 0 else key
+        partition = int(hashlib.md5(part.encode()).hexdigest()[:8], 16) % partitions
+        drain = _job_at(drains[partition], float(applied))
+        push = _job_at(pushes, generated)
+        if drain is None or push is None:
+            untraced += 1
+            continue
+        instants = {
+            "drain_started": drain[1],
+            "applied": float(applied),
+            "drain_done": drain[2],
+            "push_started": push[1],
+            "generated": generated,
+            "arrived": arrived,
+        }
+        legs, previous = [], accepted_at
+        for _label, instant in LEGS:
+            legs.append(instants[instant] - previous)
+            previous = instants[instant]
+        rows.append(
+            {
+                "phase": phase,
+                "total": arrived - accepted_at,
+                "legs": legs,
+                "drain_job": _job_kind(drain[0]),
+                "push_job": _job_kind(push[0]),
+                "accepted": accepted_at,
+                "drain": drain,
+                "push": push,
+                "event": event_id,
+            }
+        )
+    return rows, untraced
 
 
 def oversold(stores, storefront_view, web_orders, initial_left):
@@ -363,8 +479,9 @@ def main():
             "retail.sync.domain",
             "search_read",
             [("code", "=", "inventory")],
-            ["drain_partitions"],
+            ["drain_partitions", "partition_segment"],
         )
+        load_partitions = inventory["drain_partitions"] or max(1, odoo.workers // 2)
         flat = {}
         for mode, drains in (
             ("serial", 1),
@@ -444,7 +561,14 @@ def main():
             for r in rows
         )
         flat_rates[mode] = len(times) / (times[-1] - began) if times else 0.0
-    latencies = sale_latencies(accepted, storefront, initial_on_hand)
+    latencies, traced = sale_latencies(accepted, storefront, initial_on_hand)
+    legs, untraced = leg_breakdown(
+        args.database,
+        traced,
+        start - 5,
+        load_partitions,
+        inventory["partition_segment"],
+    )
     web_orders, t = [], start
     web_rng = random.Random(7)
     while t < spike_end:
@@ -496,7 +620,11 @@ def main():
         "to_settle": to_settle,
         "settle_moves": settle_moves,
         "settle_seconds": settle_seconds,
+        "legs": legs,
+        "untraced": untraced,
     }
+    # Every traced sale with its jobs, for a closer look at the tail.
+    (LOCAL / "log" / "bench-stock-legs.json").write_text(json.dumps(legs))
     table = render(results, args)
     print(table)
     if not args.no_record:
@@ -560,8 +688,63 @@ def render(r, args):
         "Targets: p95 <= 2 s at steady load; >= 200 sales/s applied; spike backlog "
         "drained within 2 minutes of its end; zero lost events; oversold zero where "
         "the baseline oversells.",
+        "",
+        *render_legs(r["legs"], r["untraced"], args),
     ]
     return "\n".join(lines)
+
+
+def render_legs(rows, untraced, args):
+    """The breakdown by leg: p50 and p95 of each leg per phase, and the mean of each
+    leg over the slowest 5 % of sales (where the tail's time goes)."""
+    lines = [
+        "Where the time goes, sale accepted (202) -> storefront figure, per leg (ms): "
+        "p50 / p95 of each leg, and its mean over the slowest 5 % of the sales "
+        f"(traced {len(rows)} sales, {untraced} not traceable).",
+        "",
+        f"| Leg | Steady {args.steady_rate:g}/s p50 / p95 | slowest 5 % | "
+        f"Spike {args.spike_rate:g}/s p50 / p95 | slowest 5 % |",
+        "|---|---|---|---|---|",
+    ]
+    by_phase = {
+        phase: sorted(
+            (r for r in rows if r["phase"] == phase), key=lambda r: r["total"]
+        )
+        for phase in ("steady", "spike")
+    }
+    tails = {
+        phase: phase_rows[int(len(phase_rows) * 0.95) :]
+        for phase, phase_rows in by_phase.items()
+    }
+
+    def cell(phase, index):
+        values = [r["legs"][index] for r in by_phase[phase]]
+        tail = [r["legs"][index] for r in tails[phase]]
+        if not values:
+            return "- | -"
+        return (
+            f"{percentile(values, 0.5) * 1000:.0f} / "
+            f"{percentile(values, 0.95) * 1000:.0f} | "
+            f"{sum(tail) / len(tail) * 1000:.0f}"
+        )
+
+    for index, (label, _instant) in enumerate(LEGS):
+        lines.append(f"| {label} | {cell('steady', index)} | {cell('spike', index)} |")
+    for phase in ("steady", "spike"):
+        phase_rows = by_phase[phase]
+        if not phase_rows:
+            continue
+        kinds = defaultdict(int)
+        for r in phase_rows:
+            kinds[f"drain {r['drain_job']}"] += 1
+            kinds[f"push {r['push_job']}"] += 1
+        shares = ", ".join(
+            f"{kind} {count * 100 / len(phase_rows):.0f} %"
+            for kind, count in sorted(kinds.items())
+        )
+        lines.append("")
+        lines.append(f"Jobs that carried the {phase} sales: {shares}.")
+    return lines
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ group, with the runner's job requests sent through HAProxy's internal port. HAPr
 uses setup/haproxy.cfg.template, the file `make cluster` uses.
 """
 
-import configparser
 import csv
 import io
 import os
@@ -18,29 +17,15 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import requests
 
-from .live_odoo import LOCAL, ROOT, LiveOdoo, live_config, port_busy
+from .live_odoo import LOCAL, ROOT, LiveOdoo, live_config, pg_connect, port_busy
 
 # The key of the advisory lock queue_job's runners compete for (jobrunner/runner.py):
 # the node whose runner holds it dispatches the jobs, the others retry every
 # ERROR_RECOVERY_DELAY seconds.
 RUNNER_LOCK_ID = 2293787760715711918
 WRAPPER = ROOT / "setup" / "process_group.py"
-
-
-def pg_connect(database):
-    """A direct connection to the suite's PostgreSQL, as the servers connect."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(LOCAL / "odoo.conf")
-    options = parser["options"]
-    return psycopg2.connect(
-        host=options.get("db_host", "127.0.0.1"),
-        port=int(options.get("db_port", 5432)),
-        user=options.get("db_user"),
-        dbname=database,
-    )
 
 
 def run_on_server(*statements):

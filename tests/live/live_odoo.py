@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 
+import psycopg2
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -34,6 +35,20 @@ def live_config():
     with path.open("w") as handle:
         parser.write(handle)
     return path
+
+
+def pg_connect(database):
+    """A direct connection to the suite's PostgreSQL, as the servers connect (for
+    what the API does not show: timestamps to the microsecond, bulk setup)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(LOCAL / "odoo.conf")
+    options = parser["options"]
+    return psycopg2.connect(
+        host=options.get("db_host", "127.0.0.1"),
+        port=int(options.get("db_port", 5432)),
+        user=options.get("db_user"),
+        dbname=database,
+    )
 
 
 def port_busy(port):
