@@ -1,5 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import OperationalError, errorcodes
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -29,8 +31,31 @@ class RetailSyncLock(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _wait(self, namespace, key):
-        """Take the lock, waiting for the transaction that holds it."""
-        self.env.cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(%s, %s)", namespace, self._key_sql(key))
+    def _wait(self, namespace, key, timeout_ms=None):
+        """Take the lock, waiting for the transaction that holds it; with
+        ``timeout_ms``, at most that long (then False, nothing else changed)."""
+        take = SQL(
+            "SELECT pg_advisory_xact_lock(%s, %s)", namespace, self._key_sql(key)
         )
+        if timeout_ms is None:
+            self.env.cr.execute(take)
+            return True
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                # set_config(..., true): for this transaction only; put back below.
+                cr.execute(
+                    SQL(
+                        "SELECT current_setting('lock_timeout'),"
+                        " set_config('lock_timeout', %s, true)",
+                        f"{int(timeout_ms)}ms",
+                    )
+                )
+                before = cr.fetchone()[0]
+                cr.execute(take, log_exceptions=False)
+                cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", before))
+        except OperationalError as exc:
+            if exc.pgcode != errorcodes.LOCK_NOT_AVAILABLE:
+                raise
+            return False
+        return True

@@ -5,6 +5,7 @@ from . import (
     test_event_form,
     test_event_security,
     test_ingest_fuzz,
+    test_locks,
     test_menu_tour,
     test_openapi,
     test_overview,

@@ -33,6 +33,13 @@ OPEN_PICKING_STATES = ("draft", "waiting", "confirmed", "assigned")
 NOT_RESERVED_STATES = ("draft", "waiting", "confirmed")
 
 
+# How long a push job waits for the channel's push in progress before it steps
+# back; and "at once" for queue_job, which reads a zero delay as its default (10
+# minutes): the job runs again as soon as the runner dispatches it.
+PUSH_LOCK_WAIT_MS = 1000
+PUSH_AGAIN_SECONDS = 0.01
+
+
 def _push_retry_seconds():
     """When a push job that stepped back for another push runs again: soon, with
     jitter, so that jobs which stepped back together do not meet again."""
@@ -145,10 +152,11 @@ class RetailSyncChannel(models.Model):
             (c.id, frozenset(str(i) for i in c.feed_location_ids.ids)) for c in channels
         ]
 
-    def _enqueue_push(self):
-        """The channel's push job, on the job function's queue channel (data)."""
+    def _push_job(self):
+        """(records, method, identity, queue channel, priority, description) of the
+        channel's push job, on the job function's queue channel (data)."""
         self.ensure_one()
-        return self.env["retail.sync.job"]._enqueue_once(
+        return (
             self,
             "_push_available",
             f"retail_sync.push:{self.id}",
@@ -156,6 +164,20 @@ class RetailSyncChannel(models.Model):
             5,
             f"Retail Sync: push available-to-sell to {self.code}",
         )
+
+    def _enqueue_push(self):
+        return self.env["retail.sync.job"]._enqueue_once(*self._push_job())
+
+    def _pushes_left(self):
+        """Whether figures wait for a push (in this transaction's snapshot)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM retail_sync_push_pending WHERE channel_id = %s LIMIT 1",
+                self.id,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     def _available_to_sell(self, products):
         """{product id: figure} at the feeding locations: on hand minus reserved
@@ -253,6 +275,7 @@ class RetailSyncChannel(models.Model):
                 f["product_id"] for f in delivery.payload.get("figures", [])
             }
         if not product_ids:
+            channel._follow_up_push()
             return "nothing to push"
         products = (
             self.env["product.product"].sudo().browse(sorted(product_ids)).exists()
@@ -285,28 +308,48 @@ class RetailSyncChannel(models.Model):
             channel._enqueue_push_later(delivery.next_attempt_at, ":retry")
         elif outcome == "delivered" and last_id:
             channel._enqueue_push()
+        elif outcome == "delivered":
+            channel._follow_up_push()
         return outcome
+
+    def _follow_up_push(self):
+        """Once this push commits, push at once what changed while it ran (its
+        snapshot could not see it): the next job does not wait for a tail's delay,
+        nor a job that stepped back for this one for its retry. Not after a failed
+        send: its retry job is due at the backoff's time."""
+        self.env["retail.sync.job"]._follow_up_after_commit(
+            *self._push_job(), "_pushes_left"
+        )
 
     def _push_claim(self):
         """Make this job the channel's only push, on a snapshot that sees every
-        earlier push; else raise RetryableJobError (run again soon, not counted as
-        a failed try), before anything is read or sent.
+        earlier push; else raise RetryableJobError (run again, not counted as a
+        failed try), before anything is read or sent.
 
         The advisory lock keeps two push jobs of a channel from running at once.
         It is not enough alone: Odoo transactions are repeatable read and queue_job
         has queried in the job's transaction before the job runs, so a job whose
-        snapshot predates the commit of the previous push takes the lock as soon
-        as that push commits, then cannot see its delivery, its acknowledged
-        figures or the pending rows it consumed: it would push them again and
-        collide on retail_sync_stock_ack. So every push updates the channel's row
-        right after taking the lock (a no-op update, in raw SQL: an ORM write of a
-        channel clears the registry cache). That update fails to serialize exactly
-        when a push committed after this job's snapshot was taken. Inserts that
-        reference the channel (pending pushes, deliveries, events) take a key-share
-        lock, which this update never conflicts with."""
+        snapshot predates the commit of the previous push would not see its
+        delivery, its acknowledged figures or the pending rows it consumed: it
+        would push them again and collide on retail_sync_stock_ack.
+
+        So a job that finds the lock taken waits for that push (pushes take tens
+        of milliseconds; a slow channel is given up on after PUSH_LOCK_WAIT_MS
+        and retried later) and then runs again at once, in a fresh transaction
+        that sees what it pushed. A job that takes the lock at once updates the
+        channel's row (a no-op update, in raw SQL: an ORM write of a channel
+        clears the registry cache), which fails to serialize exactly when a push
+        committed after this job's snapshot was taken: it too runs again at once.
+        Inserts that reference the channel (pending pushes, deliveries, events)
+        take a key-share lock, which this update never conflicts with."""
         self.ensure_one()
         cr = self.env.cr
-        if not self.env["retail.sync.lock"]._try(locks.PUSH_CHANNEL, self.id):
+        Lock = self.env["retail.sync.lock"]
+        if not Lock._try(locks.PUSH_CHANNEL, self.id):
+            if Lock._wait(locks.PUSH_CHANNEL, self.id, PUSH_LOCK_WAIT_MS):
+                raise RetryableJobError(
+                    "waited for another push to this channel", PUSH_AGAIN_SECONDS, True
+                )
             raise RetryableJobError(
                 "another push to this channel is running", _push_retry_seconds(), True
             )
@@ -325,7 +368,7 @@ class RetailSyncChannel(models.Model):
                 raise
             raise RetryableJobError(
                 "a push to this channel committed after this job's snapshot",
-                _push_retry_seconds(),
+                PUSH_AGAIN_SECONDS,
                 True,
             ) from exc
 

@@ -6,7 +6,12 @@ import time
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.retail_sync_queue.tests.common import perform_pending_jobs
+from odoo.addons.retail_sync_queue.tests.common import (
+    pending_jobs,
+    perform_job,
+    perform_pending_jobs,
+    run_after_commit,
+)
 
 from .common import ReferenceChannel
 
@@ -145,6 +150,54 @@ class TestAvailableToSell(TransactionCase):
         perform_pending_jobs(self.env)
         self.assertEqual(len(self.storefront.received) - before, 1)
         self.assertAlmostEqual(self.storefront.available("ATS-KETTLE"), 4.0)
+
+    def _push_then_change_once_more(self):
+        """A push runs while a tail (or a push that stepped back for it) waits on
+        its delay; then a change commits whose enqueue saw them waiting (after the
+        push's snapshot), so it made no job. Returns the waiting job."""
+        self.env.cr.postcommit.clear()
+        sell = self.env["stock.quant"]._update_available_quantity
+        sell(self.kettle, self.central.lot_stock_id, -1)
+        self.env.cr.flush()
+        [push] = pending_jobs(self.env)
+        sell(self.kettle, self.central.lot_stock_id, -1)
+        self.env.cr.flush()
+        [tail] = pending_jobs(self.env, ":tail")
+        self.assertTrue(tail.eta, "the tail waits on its delay")
+        perform_job(self.env, push)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 7.0)
+        sell(self.kettle, self.central.lot_stock_id, -1)
+        self.env.cr.flush()
+        (pending_jobs(self.env) - tail).unlink()
+        return tail
+
+    def test_a_push_hurries_the_waiting_one_once_it_commits(self):
+        tail = self._push_then_change_once_more()
+        run_after_commit(self.env)
+        self.assertFalse(tail.eta, "due at once, not after its delay")
+        self.assertEqual(pending_jobs(self.env), tail, "no second job")
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+
+    def test_a_push_enqueues_the_next_one_when_none_waits(self):
+        self._push_then_change_once_more().unlink()
+        run_after_commit(self.env)
+        [follower] = pending_jobs(self.env)
+        self.assertEqual(
+            (follower.method_name, follower.identity_key, follower.eta),
+            ("_push_available", f"retail_sync.push:{self.channel.id}", False),
+        )
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+
+    def test_a_push_with_nothing_left_enqueues_nothing(self):
+        self.env.cr.postcommit.clear()
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -1
+        )
+        self.push()
+        run_after_commit(self.env)
+        self.assertFalse(pending_jobs(self.env))
 
     @mute_logger("odoo.addons.retail_sync_core.models.retail_sync_delivery")
     def test_down_channel_gets_the_latest_value_when_back(self):

@@ -203,14 +203,13 @@ class RetailSyncDrain(models.AbstractModel):
         )
 
     @api.model
-    def _enqueue_domain(self, domain, partition=0):
-        """Enqueue the drain of one partition of a many-keys domain, unless one
-        already waits."""
+    def _domain_job(self, domain, partition=0):
+        """(job, options) of the drain of one partition of a many-keys domain."""
         job_channel, priority = self._job_settings(domain)
         identity = self._domain_identity(domain)
         if partition:
             identity = f"{identity}:{partition}"
-        return self.env["retail.sync.job"]._enqueue_once(
+        job = (
             self,
             "_drain_domain",
             identity,
@@ -218,9 +217,50 @@ class RetailSyncDrain(models.AbstractModel):
             priority,
             f"Retail Sync: apply {domain} events of many keys"
             + (f" (partition {partition + 1})" if partition else ""),
-            args=(domain, partition),
-            max_retries=DRAIN_MAX_RETRIES,
         )
+        return job, {"args": (domain, partition), "max_retries": DRAIN_MAX_RETRIES}
+
+    @api.model
+    def _enqueue_domain(self, domain, partition=0):
+        """Enqueue the drain of one partition of a many-keys domain, unless one
+        already waits."""
+        job, options = self._domain_job(domain, partition)
+        return self.env["retail.sync.job"]._enqueue_once(*job, **options)
+
+    @api.model
+    def _domain_work_left(self, domain, partition, skipped):
+        """Whether events of the partition wait to be drained, leaving out the keys
+        of ``skipped`` [(channel id, key)] (locked by another job, which drains
+        them)."""
+        count = self._partition_count(domain)
+        in_partition = (
+            SQL("AND %s = %s", self._partition_sql(domain, count), partition)
+            if count > 1
+            else SQL()
+        )
+        not_skipped = (
+            SQL(
+                "AND (channel_id, ordering_key) NOT IN (SELECT * FROM unnest(%s::int[],"
+                " %s::varchar[]))",
+                [channel_id for channel_id, _k in skipped],
+                [key for _c, key in skipped],
+            )
+            if skipped
+            else SQL()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 1 FROM retail_sync_event
+                 WHERE domain = %s AND state IN ('received', 'queued') %s %s
+                 LIMIT 1
+                """,
+                domain,
+                in_partition,
+                not_skipped,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _enqueue_event_key(self, event, **options):
@@ -381,6 +421,19 @@ class RetailSyncDrain(models.AbstractModel):
             applied += self._drain_locked_key(channel_id, key)["applied"]
         if more:
             self._enqueue_domain(domain, partition)
+        elif applied or not keys:
+            # Events stored while this job ran (after its snapshot) drain as soon
+            # as it commits, not after the tail's delay. Not after a job that
+            # applied nothing of what it saw: what is left there is stuck (behind a
+            # failed event), and following up would spin.
+            job, options = self._domain_job(domain, partition)
+            skipped = sorted(set(keys[:DOMAIN_KEYS]) - set(locked))
+            self.env["retail.sync.job"]._follow_up_after_commit(
+                *job,
+                "_domain_work_left",
+                check_args=(domain, partition, skipped),
+                **options,
+            )
         return {"keys": len(locked), "applied": applied, "partition": partition}
 
     @api.model

@@ -1,9 +1,12 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
 
@@ -14,7 +17,11 @@ class RetailSyncJob(models.AbstractModel):
     queue_job's identity_key dedupes against a waiting job. Odoo transactions are
     repeatable read: a waiting job may already hold a snapshot without the rows this
     transaction is writing. So when one waits, a short *tail* job (itself deduped)
-    follows it and picks those rows up."""
+    follows it and picks those rows up.
+
+    The tail is only the safety net: a job that drains such rows hands on as soon
+    as it commits (``_follow_up_after_commit``), so the rows wait for the job
+    ahead of them, not for the tail's delay."""
 
     _name = "retail.sync.job"
     _description = "Retail Sync job enqueueing"
@@ -76,3 +83,78 @@ class RetailSyncJob(models.AbstractModel):
             max_retries=max_retries,
         )
         return getattr(delayable, method)(*args)
+
+    @api.model
+    def _follow_up_after_commit(
+        self,
+        records,
+        method,
+        identity,
+        channel,
+        priority,
+        description,
+        check,
+        check_args=(),
+        **options,
+    ):
+        """Once this job's transaction has committed, in a fresh one: if
+        ``records.<check>()`` finds work left (rows committed after this job's
+        snapshot, or that waited for the lock it held), make a job of ``identity``
+        run now. A waiting one (a tail still on its delay, a job that stepped back
+        for this one) is made due at once; else a job is enqueued (deduped).
+
+        Every job of the identity does this at its end, so work committed while a
+        job ran never waits for a tail's delay or a step-back's retry, and never
+        strands: the last job to commit sees it."""
+        postcommit = self.env.cr.postcommit
+        followed = postcommit.data.setdefault("retail_sync.follow_up", set())
+        if identity in followed:
+            return
+        followed.add(identity)
+        registry, model, ids = self.env.registry, records._name, records.ids
+
+        @postcommit.add
+        def follow_up():
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    fresh = env[model].browse(ids)
+                    if getattr(fresh, check)(*check_args):
+                        env["retail.sync.job"]._hurry_or_enqueue(
+                            fresh,
+                            method,
+                            identity,
+                            channel,
+                            priority,
+                            description,
+                            **options,
+                        )
+            except Exception:  # the tail and the crons still pick the work up
+                _logger.exception("Retail Sync: follow-up of %s failed", identity)
+
+    @api.model
+    def _hurry_or_enqueue(
+        self, records, method, identity, channel, priority, description, **options
+    ):
+        """Make the job of ``identity`` (or its tail) that waits to run due now,
+        or enqueue one. A pending job has not started: it will see what has
+        committed. Returns whether a waiting job was hurried."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE queue_job SET eta = NULL
+                 WHERE id = (SELECT id FROM queue_job
+                              WHERE identity_key IN %s AND state = 'pending'
+                              ORDER BY identity_key = %s DESC, id LIMIT 1)
+                RETURNING id
+                """,
+                (identity, identity + ":tail"),
+                identity,
+            )
+        )
+        if self.env.cr.fetchone():
+            return True
+        self._enqueue(
+            records, method, identity, channel, priority, description, **options
+        )
+        return False

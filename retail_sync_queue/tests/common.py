@@ -68,12 +68,33 @@ def perform_pending_jobs(env):
         if not jobs:
             return
         for record in jobs:
-            job = Job.load(env, record.uuid)
-            job.set_started()
-            job.store()
-            job.perform()
-            job.set_done()
-            job.store()
+            perform_job(env, record)
+
+
+def perform_job(env, record):
+    """Run one queue.job record as the jobrunner would."""
+    job = Job.load(env, record.uuid)
+    job.set_started()
+    job.store()
+    job.perform()
+    job.set_done()
+    job.store()
+
+
+def run_after_commit(env):
+    """Run what this transaction registered for after its commit (cr.postcommit),
+    as a commit would: in fresh cursors, which the registry's test mode serves
+    from the test transaction."""
+    env.flush_all()
+    registry = env.registry
+    entered = registry.test_cr is None
+    if entered:
+        registry.enter_test_mode(env.cr)
+    try:
+        env.cr.postcommit.run()
+    finally:
+        if entered:
+            registry.leave_test_mode()
 
 
 class BackgroundJobRunner:

@@ -10,7 +10,9 @@ from odoo.tools import SQL, mute_logger
 from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
 from odoo.addons.retail_sync_queue.tests.common import (
     pending_jobs,
+    perform_job,
     perform_pending_jobs,
+    run_after_commit,
 )
 
 
@@ -194,6 +196,49 @@ class TestNewDomain(ChannelMixin, HttpCase):
         perform_pending_jobs(self.env)
         self.assertEqual(set(events.mapped("state")), {"done"})
         self.assertEqual([self.balance(m) for m in members], [1] * 12)
+
+    def _drain_then_store_one_more(self):
+        """A drain job runs while a tail waits on its delay; then an event is
+        stored whose enqueue saw both waiting (the race: it committed after the
+        job's snapshot), so it made no job of its own. Returns (tail, event)."""
+        self.env.cr.postcommit.clear()
+        self.post(self.key, {"events": [points("h1", "hana", 1, 1)]})
+        [main] = pending_jobs(self.env)
+        self.post(self.key, {"events": [points("h2", "hugo", 1, 1)]})
+        [tail] = pending_jobs(self.env, ":tail")
+        self.assertTrue(tail.eta, "the tail waits on its delay")
+        perform_job(self.env, main)
+        self.assertEqual(self.event("h1").state, "done")
+        self.post(self.key, {"events": [points("h3", "hedy", 1, 1)]})
+        (pending_jobs(self.env) - tail).unlink()
+        return tail, self.event("h3")
+
+    def test_a_drain_hurries_the_waiting_tail_once_it_commits(self):
+        tail, late = self._drain_then_store_one_more()
+        self.assertEqual(late.state, "queued")
+        run_after_commit(self.env)
+        self.assertFalse(tail.eta, "due at once, not after the tail's delay")
+        self.assertEqual(pending_jobs(self.env), tail, "no second job")
+        perform_pending_jobs(self.env)
+        self.assertEqual(late.state, "done")
+
+    def test_a_drain_enqueues_the_next_one_when_none_waits(self):
+        tail, late = self._drain_then_store_one_more()
+        tail.unlink()
+        run_after_commit(self.env)
+        [follower] = pending_jobs(self.env)
+        self.assertEqual(follower.method_name, "_drain_domain")
+        self.assertEqual(follower.args, ["loyalty", 0])
+        self.assertFalse(follower.eta)
+        perform_pending_jobs(self.env)
+        self.assertEqual(late.state, "done")
+
+    def test_a_drain_with_nothing_left_enqueues_nothing(self):
+        self.env.cr.postcommit.clear()
+        self.post(self.key, {"events": [points("n1", "nina", 1, 1)]})
+        perform_pending_jobs(self.env)
+        run_after_commit(self.env)
+        self.assertFalse(pending_jobs(self.env))
 
     def test_per_key_domain_over_http_with_skip(self):
         response = self.post(
