@@ -11,7 +11,9 @@ One run, on this machine, against a live server started like `make run`:
   backlog to drain, lost events;
 - oversold units: the same stream of web orders replayed against the storefront's view
   with Retail Sync and with the baseline of store sales reaching Odoo in batches every
-  15 minutes (so during a run the storefront never sees them).
+  15 minutes (so during a run the storefront never sees them);
+- where the time goes: each traced sale's legs (drain wait, drain, commit, push wait,
+  push, send) from microsecond timestamps, and the jobs (first or tail) that carried it.
 Prints a table and records it in docs/benchmarks.md. Not a test: it asserts nothing.
 """
 
