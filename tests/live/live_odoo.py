@@ -142,6 +142,20 @@ class LiveOdoo:
                 self.process.kill()
         self.process = None
 
+    def restart(self, job_channels=None):
+        """Stop the server and start it again with these queue_job channel
+        capacities (None: those of the configuration)."""
+        self.stop()
+        self.job_channels = job_channels
+        return self.start()
+
+    @staticmethod
+    def configured_job_channels():
+        """The queue_job channel capacities of the configuration (`make run`'s)."""
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(LOCAL / "odoo.conf")
+        return parser.get("queue_job", "channels", fallback="root:1")
+
     def __enter__(self):
         return self.start()
 
