@@ -203,6 +203,14 @@ class RetailSyncDrain(models.AbstractModel):
         )
 
     @api.model
+    def _partition_filter(self, domain, partition):
+        """SQL condition (``AND ...``) on retail_sync_event: the partition's keys."""
+        count = self._partition_count(domain)
+        if count == 1:
+            return SQL()
+        return SQL("AND %s = %s", self._partition_sql(domain, count), partition)
+
+    @api.model
     def _domain_job(self, domain, partition=0):
         """(job, options) of the drain of one partition of a many-keys domain."""
         job_channel, priority = self._job_settings(domain)
@@ -232,12 +240,7 @@ class RetailSyncDrain(models.AbstractModel):
         """Whether events of the partition wait to be drained, leaving out the keys
         of ``skipped`` [(channel id, key)] (locked by another job, which drains
         them)."""
-        count = self._partition_count(domain)
-        in_partition = (
-            SQL("AND %s = %s", self._partition_sql(domain, count), partition)
-            if count > 1
-            else SQL()
-        )
+        in_partition = self._partition_filter(domain, partition)
         not_skipped = (
             SQL(
                 "AND (channel_id, ordering_key) NOT IN (SELECT * FROM unnest(%s::int[],"
@@ -359,12 +362,7 @@ class RetailSyncDrain(models.AbstractModel):
         even while the number of partitions changes."""
         self = self.sudo()
         self.env["retail.sync.event"].flush_model()
-        count = self._partition_count(domain)
-        in_partition = (
-            SQL("AND %s = %s", self._partition_sql(domain, count), partition)
-            if count > 1
-            else SQL()
-        )
+        in_partition = self._partition_filter(domain, partition)
         self.env.cr.execute(
             SQL(
                 """
