@@ -6,6 +6,7 @@ import logging
 import random
 import time
 import traceback
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg2
@@ -48,15 +49,29 @@ APPLYING = (ordering.APPLY, ordering.APPLY_LATE, ordering.APPLY_AFTER_GAP)
 
 def _raise_if_concurrency_error(exc):
     """A lock or serialization conflict with another job (two drains moving the same
-    product): the whole drain is retried from a fresh snapshot a moment later (with
-    jitter, so the two do not collide again), nothing recorded on the event."""
+    product, or a key whose last drain committed after this job's snapshot): the
+    whole drain is retried from a fresh snapshot at once, nothing recorded on the
+    event. The other job has committed by then (that is what made this one fail),
+    so a retry does not meet it again; a little jitter keeps two retries apart.
+    Left to queue_job, the job would wait 5 s."""
     if (
         isinstance(exc, psycopg2.OperationalError)
         and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
     ):
         raise RetryableJobError(
-            f"concurrent update: {exc.pgerror}", seconds=random.uniform(0.1, 0.5)
+            f"concurrent update: {exc.pgerror}", seconds=random.uniform(0.01, 0.05)
         ) from exc
+
+
+@contextmanager
+def _retried_on_conflict():
+    """Retry the job at once on a concurrency conflict raised outside a savepoint
+    (the key state's insert: see ``retail.sync.key.state._for_key``)."""
+    try:
+        yield
+    except psycopg2.OperationalError as exc:
+        _raise_if_concurrency_error(exc)
+        raise
 
 
 def _timestamp(value):
@@ -288,7 +303,8 @@ class RetailSyncDrain(models.AbstractModel):
                 seconds=1,
                 ignore_retry=True,
             )
-        return self._drain_locked_key(channel_id, ordering_key)
+        with _retried_on_conflict():
+            return self._drain_locked_key(channel_id, ordering_key)
 
     @api.model
     def _lock_key(self, channel_id, ordering_key):
@@ -328,8 +344,9 @@ class RetailSyncDrain(models.AbstractModel):
         while position < len(events):
             event = events[position]
             run = self._batch_run(events[position:], channel, key_state)
-            applied = self._apply_runs([(key_state, run)]) if len(run) > 1 else None
-            if applied is not None:
+            counts = self._apply_runs([(key_state, run)]) if len(run) > 1 else None
+            if counts is not None:
+                [applied] = counts
                 summary["applied"] += applied
                 position += applied
                 if applied < len(run):
@@ -360,7 +377,11 @@ class RetailSyncDrain(models.AbstractModel):
         another type) is then drained key by key as usual. Partitions drain in
         parallel; a key always falls in the same one, and its lock keeps its order
         even while the number of partitions changes."""
-        self = self.sudo()
+        with _retried_on_conflict():
+            return self.sudo()._drain_partition(domain, partition)
+
+    @api.model
+    def _drain_partition(self, domain, partition):
         self.env["retail.sync.event"].flush_model()
         in_partition = self._partition_filter(domain, partition)
         self.env.cr.execute(
@@ -402,36 +423,46 @@ class RetailSyncDrain(models.AbstractModel):
             runs_by_contract.setdefault(run[0][0].contract_id, []).append(
                 (key_state, run, (channel_id, key))
             )
-        applied = 0
+        applied, progressed = 0, set()
         for runs in runs_by_contract.values():
             done = self._apply_runs([(key_state, run) for key_state, run, _k in runs])
             if done is None:
                 by_key_drain.extend(k for _s, _r, k in runs)
-            else:
-                applied += done
+                continue
+            applied += sum(done)
+            progressed.update(k for (_s, _r, k), n in zip(runs, done, strict=True) if n)
         # Keys the batch could not take (a failed or dead head, a gap, another type):
         # the usual drain, which records what fails and blocks only that key.
         until = time.monotonic() + DOMAIN_ONE_BY_ONE_SECONDS
+        tried = {k for runs in runs_by_contract.values() for _s, _r, k in runs}
         for channel_id, key in by_key_drain:
             if time.monotonic() > until:
                 more = True
                 break
-            applied += self._drain_locked_key(channel_id, key)["applied"]
+            tried.add((channel_id, key))
+            summary = self._drain_locked_key(channel_id, key)
+            applied += summary["applied"]
+            if summary["applied"] or summary["skipped"]:
+                progressed.add((channel_id, key))
         if more:
+            # In this transaction, so that the next job exists even if the worker
+            # dies after the commit. But this job's snapshot may show a job as
+            # waiting that has run meanwhile (it found these keys locked and left
+            # them): the follow-up below, after the commit, sees the truth.
             self._enqueue_domain(domain, partition)
-        elif applied or not keys:
-            # Events stored while this job ran (after its snapshot) drain as soon
-            # as it commits, not after the tail's delay. Not after a job that
-            # applied nothing of what it saw: what is left there is stuck (behind a
-            # failed event), and following up would spin.
-            job, options = self._domain_job(domain, partition)
-            skipped = sorted(set(keys[:DOMAIN_KEYS]) - set(locked))
-            self.env["retail.sync.job"]._follow_up_after_commit(
-                *job,
-                "_domain_work_left",
-                check_args=(domain, partition, skipped),
-                **options,
-            )
+        # Events stored while this job ran (after its snapshot) drain as soon as
+        # it commits, not after the tail's delay. Left out of that look: the keys
+        # another job held (it looks after them when it commits), and those this
+        # job tried and could not move (stuck behind a failed event or a gap:
+        # following up on them would spin).
+        left_out = (set(keys[:DOMAIN_KEYS]) - set(locked)) | (tried - progressed)
+        job, options = self._domain_job(domain, partition)
+        self.env["retail.sync.job"]._follow_up_after_commit(
+            *job,
+            "_domain_work_left",
+            check_args=(domain, partition, sorted(left_out)),
+            **options,
+        )
         return {"keys": len(locked), "applied": applied, "partition": partition}
 
     @api.model
@@ -443,7 +474,8 @@ class RetailSyncDrain(models.AbstractModel):
         event's outcome is recorded as if it had been applied alone, and the rest of
         its key waits behind it (the handler applies nothing after it in its key).
         When the call raises, the runs are left to the key-by-key drain, which
-        isolates the bad event: returns None. Otherwise how many were applied."""
+        isolates the bad event: returns None. Otherwise how many were applied, per
+        run."""
         flat = [item for _key_state, run in runs for item in run]
         events = self.env["retail.sync.event"].browse(
             [event.id for event, _c, _d in flat]
@@ -461,7 +493,7 @@ class RetailSyncDrain(models.AbstractModel):
                 exc.__class__.__name__,
             )
             return None
-        successes, refused = [], []
+        successes, refused, counts = [], [], []
         for key_state, run in runs:
             done = []
             for event, candidate, decision in run:
@@ -473,10 +505,11 @@ class RetailSyncDrain(models.AbstractModel):
                 successes.append((event, result, decision))
             if done:
                 key_state._consume_run(done)
+            counts.append(len(done))
         self._record_successes(successes)
         for event, exc in refused:
             self._record_refusal(event, exc)
-        return len(successes)
+        return counts
 
     @api.model
     def _record_refusal(self, event, exc):

@@ -99,9 +99,14 @@ class RetailSyncJob(models.AbstractModel):
     ):
         """Once this job's transaction has committed, in a fresh one: if
         ``records.<check>()`` finds work left (rows committed after this job's
-        snapshot, or that waited for the lock it held), make a job of ``identity``
-        run now. A waiting one (a tail still on its delay, a job that stepped back
-        for this one) is made due at once; else a job is enqueued (deduped).
+        snapshot, or that waited for the lock it held), enqueue a job of
+        ``identity`` due now. queue_job's identity check leaves one that waits
+        (pending or enqueued: it has not started, so it will see what has
+        committed); a tail on its delay is left alone and finds little or nothing
+        when it runs. Waiting jobs are not hurried by an update of their row: a
+        row lock taken here, even for a moment, makes the worker the runner sends
+        that job to skip it (``FOR NO KEY UPDATE SKIP LOCKED``), and the job then
+        waits for queue_job's dead-job sweep, 10 s.
 
         Every job of the identity does this at its end, so work committed while a
         job ran never waits for a tail's delay or a step-back's retry, and never
@@ -118,14 +123,14 @@ class RetailSyncJob(models.AbstractModel):
             try:
                 with registry.cursor() as cr:
                     if registry.test_cr is None:
-                        # Read committed: the runner moves these queue_job rows
-                        # all the time; under repeatable read the update below
-                        # would fail to serialize whenever it just took one.
+                        # Read committed: the check and queue_job's identity
+                        # check see the latest commits (the runner moves
+                        # queue_job rows all the time).
                         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     fresh = env[model].browse(ids)
                     if getattr(fresh, check)(*check_args):
-                        env["retail.sync.job"]._hurry_or_enqueue(
+                        env["retail.sync.job"]._enqueue(
                             fresh,
                             method,
                             identity,
@@ -136,33 +141,3 @@ class RetailSyncJob(models.AbstractModel):
                         )
             except Exception:  # the tail and the crons still pick the work up
                 _logger.exception("Retail Sync: follow-up of %s failed", identity)
-
-    @api.model
-    def _hurry_or_enqueue(
-        self, records, method, identity, channel, priority, description, **options
-    ):
-        """Make the job of ``identity`` (or its tail) that waits to run due now,
-        or enqueue one. A pending job has not started: it will see what has
-        committed (one the runner takes meanwhile is no longer pending: the update
-        leaves it, and it too starts after this). Returns whether a waiting job was
-        hurried."""
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE queue_job SET eta = NULL
-                 WHERE id = (SELECT id FROM queue_job
-                              WHERE identity_key IN %s AND state = 'pending'
-                              ORDER BY identity_key = %s DESC, id LIMIT 1)
-                   AND state = 'pending'
-                RETURNING id
-                """,
-                (identity, identity + ":tail"),
-                identity,
-            )
-        )
-        if self.env.cr.fetchone():
-            return True
-        self._enqueue(
-            records, method, identity, channel, priority, description, **options
-        )
-        return False

@@ -32,7 +32,13 @@ class RetailSyncKeyState(models.Model):
     @api.model
     def _for_key(self, channel_id, ordering_key):
         """The state row of a key, created when missing (the caller holds the key's
-        advisory lock, so no one else creates it meanwhile)."""
+        advisory lock, so no one else creates it meanwhile).
+
+        The insert is also the guard against a stale snapshot: when the key's last
+        drain committed after this transaction's snapshot was taken (before the
+        lock), PostgreSQL refuses it under repeatable read ("could not serialize
+        access"), before anything is applied from a state this job cannot see;
+        the drain is then retried at once."""
         self.env.cr.execute(
             SQL(
                 """

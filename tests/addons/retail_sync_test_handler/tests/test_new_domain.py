@@ -4,9 +4,12 @@
 point alone: this addon ships domain records, contract files naming its handlers and
 the handler models, and changes no file of core or queue."""
 
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_sync_core.tests.common import ChannelMixin, make_event
 from odoo.addons.retail_sync_queue.tests.common import (
     pending_jobs,
@@ -14,6 +17,8 @@ from odoo.addons.retail_sync_queue.tests.common import (
     perform_pending_jobs,
     run_after_commit,
 )
+
+DRAIN_MODULE = "odoo.addons.retail_sync_queue.models.retail_sync_drain"
 
 
 def points(event_id, member, earned, sequence):
@@ -213,13 +218,16 @@ class TestNewDomain(ChannelMixin, HttpCase):
         (pending_jobs(self.env) - tail).unlink()
         return tail, self.event("h3")
 
-    def test_a_drain_hurries_the_waiting_tail_once_it_commits(self):
+    def test_a_drain_enqueues_one_due_now_while_the_tail_waits(self):
         tail, late = self._drain_then_store_one_more()
         self.assertEqual(late.state, "queued")
+        eta = tail.eta
         run_after_commit(self.env)
-        self.assertFalse(tail.eta, "due at once, not after the tail's delay")
-        self.assertEqual(pending_jobs(self.env), tail, "no second job")
-        perform_pending_jobs(self.env)
+        follower = pending_jobs(self.env) - tail
+        self.assertEqual(follower.identity_key, "retail_sync.domain:loyalty")
+        self.assertFalse(follower.eta, "due at once, not after the tail's delay")
+        self.assertEqual(tail.eta, eta, "the runner's rows are not written")
+        perform_job(self.env, follower)
         self.assertEqual(late.state, "done")
 
     def test_a_drain_enqueues_the_next_one_when_none_waits(self):
@@ -232,6 +240,78 @@ class TestNewDomain(ChannelMixin, HttpCase):
         self.assertFalse(follower.eta)
         perform_pending_jobs(self.env)
         self.assertEqual(late.state, "done")
+
+    def test_a_drain_that_leaves_keys_follows_up_after_its_commit(self):
+        """A job that stops at its size limit enqueues the next in its transaction;
+        but its snapshot may show a job as waiting that has run meanwhile (and
+        left these keys, locked). After the commit it looks again."""
+        self.env.cr.postcommit.clear()
+        self.post(
+            self.key,
+            {
+                "events": [
+                    make_event(
+                        event_id=f"m{n}",
+                        event_type="loyalty.points.earned",
+                        ordering_key=f"member-{n}",
+                        sequence=1,
+                        data={"member": f"m{n}", "points": 1},
+                    )
+                    for n in (1, 2)
+                ]
+            },
+        )
+        [main] = pending_jobs(self.env)
+        with patch(f"{DRAIN_MODULE}.DOMAIN_KEYS", 1):
+            perform_job(self.env, main)
+        states = [self.event(i).state for i in ("m1", "m2")]
+        self.assertEqual(states, ["done", "queued"])
+        # What its snapshot showed as waiting has run and gone.
+        pending_jobs(self.env).unlink()
+        run_after_commit(self.env)
+        [follower] = pending_jobs(self.env)
+        self.assertEqual(follower.args, ["loyalty", 0])
+        self.assertFalse(follower.eta)
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.event("m2").state, "done")
+
+    def test_a_drain_does_not_follow_up_on_a_key_it_could_not_move(self):
+        """A key held by a gap (sequence 2 before 1) is left to its gap timer: the
+        drain that tried it does not enqueue itself again and again."""
+        self.env.cr.postcommit.clear()
+        self.post(self.key, {"events": [points("g2", "gina", 1, 2)]})
+        [main] = pending_jobs(self.env)
+        perform_job(self.env, main)
+        self.assertEqual(self.event("g2").state, "blocked")
+        before = pending_jobs(self.env)
+        run_after_commit(self.env)
+        self.assertEqual(pending_jobs(self.env), before)
+        self.assertFalse(
+            before.filtered(lambda job: not job.eta), "nothing due at once"
+        )
+
+    def test_a_drain_on_a_stale_snapshot_is_retried_at_once(self):
+        """The key's last drain committed after this job's snapshot: PostgreSQL
+        refuses the key state's insert; the job goes again at once, not after
+        queue_job's 5 s for a database error."""
+        self.post(self.key, {"events": [points("s1", "sara", 1, 1)]})
+
+        def refused(*_args):
+            self.env.cr.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'could not serialize access' "
+                "USING ERRCODE = '40001'; END $$"
+            )
+
+        KeyState = type(self.env["retail.sync.key.state"])
+        with (
+            mute_logger("odoo.sql_db"),
+            patch.object(KeyState, "_for_key", refused),
+            self.assertRaises(RetryableJobError) as retried,
+            self.env.cr.savepoint(),
+        ):
+            self.env["retail.sync.drain"]._drain_domain("loyalty")
+        self.assertLess(retried.exception.seconds, 0.1)
+        self.assertEqual(self.event("s1").state, "queued")
 
     def test_a_drain_with_nothing_left_enqueues_nothing(self):
         self.env.cr.postcommit.clear()
