@@ -229,6 +229,59 @@ def processed_times(database, channel_ids, external_like):
         return [float(row[0]) for row in cr.fetchall()]
 
 
+class CpuSampler:
+    """The machine's busy CPU time (all processes: Odoo, PostgreSQL, this client),
+    sampled from /proc/stat a few times a second, to say how much of the cores a
+    drain used."""
+
+    def __init__(self, interval=0.2):
+        self.samples, self.interval = [], interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    @staticmethod
+    def read():
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    def run(self):
+        while not self.stop.is_set():
+            self.samples.append((time.time(), *self.read()))
+            self.stop.wait(self.interval)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def busy_cores(self, start, end):
+        """Cores busy on average between two epochs (nearest samples inside)."""
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        if len(inside) < 2:
+            return None
+        (_t0, busy0, total0), (_t1, busy1, total1) = inside[0], inside[-1]
+        share = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+        return share * (os.cpu_count() or 1)
+
+
+def first_job_start(database, method, since):
+    """Epoch at which the first ``method`` job created after ``since`` started."""
+    with pg_connect(database) as connection, connection.cursor() as cr:
+        cr.execute(
+            "SELECT extract(epoch FROM min(date_started)) FROM queue_job"
+            " WHERE method_name = %s"
+            " AND date_created >= to_timestamp(%s) AT TIME ZONE 'UTC'",
+            (method, since),
+        )
+        value = cr.fetchone()[0]
+    return float(value) if value is not None else None
+
+
 def _job_rows(cr, method, since):
     cr.execute(
         """
@@ -486,10 +539,12 @@ def main():
             0.5,
         )
         settled = time.time()
-        # Capacity: every till sends a backlog at once (as after an outage); the
-        # rate at which it is applied does not depend on how fast sales happen.
-        # First with one stock drain at a time (the serial drain of before), then
-        # with the parallel drains as shipped (by store).
+        # Capacity: a backlog from every till is stored while no job runner runs
+        # (as after an outage of the runner), then drained: the rate of the
+        # drains alone, from the first drain job's start to the last sale
+        # applied, not shared with the tills' posting. First with one stock
+        # drain at a time (the serial drain of before), then with the parallel
+        # drains as shipped (by store).
         [inventory] = odoo.call(
             "retail.sync.domain",
             "search_read",
@@ -510,7 +565,7 @@ def main():
             ("serial", 1, serial_channels),
             ("parallel", inventory["drain_partitions"], None),
         ):
-            odoo.restart(channels)
+            odoo.restart(runner=False)
             odoo.call(
                 "retail.sync.domain",
                 "write",
@@ -520,9 +575,13 @@ def main():
             sent, began, posted = send_backlog(
                 tills, stores, args.flat_sales, counters, args.threads, f"flat{mode}"
             )
-            odoo.wait_until(lambda: pending() == 0, timeout=600, interval=1)
+            with CpuSampler() as cpu:
+                odoo.restart(channels)
+                odoo.wait_until(lambda: pending() == 0, timeout=600, interval=1)
             rows = processed_times(args.database, pos_channel_ids, f"flat{mode}-%")
-            flat[mode] = (sent, began, rows, posted)
+            started = first_job_start(args.database, "_drain_domain", began)
+            busy = cpu.busy_cores(started, rows[-1]) if rows and started else None
+            flat[mode] = (sent, began, rows, posted, started, busy)
         flat_rows = flat["serial"][2] + flat["parallel"][2]
         retried = odoo.call(
             "queue.job",
@@ -533,7 +592,8 @@ def main():
             ],
             ["retry"],
         )
-        conflicts = sum(job["retry"] for job in retried)
+        # queue_job counts attempts: a job done at its first try has retry 1.
+        conflicts = sum(max(0, job["retry"] - 1) for job in retried)
         not_done = pending()
         # The settlement tier: stock moves for every store stock change of the run.
         to_settle = odoo.call(
@@ -567,14 +627,11 @@ def main():
         )
         / 10
     )
-    flat_rates, drain_rates = {}, {}
-    for mode, (_sent, began, rows, posted) in flat.items():
-        times = rows
-        flat_rates[mode] = len(times) / (times[-1] - began) if times else 0.0
-        # The drains alone: what was left when the last till had posted, over the
-        # time it took (while tills post, their requests share the cores).
-        after = [t for t in times if t > posted]
-        drain_rates[mode] = len(after) / (after[-1] - posted) if len(after) > 1 else 0.0
+    flat_rates, ingest_rates, busy_cores = {}, {}, {}
+    for mode, (sent, began, rows, posted, started, busy) in flat.items():
+        busy_cores[mode] = busy
+        ingest_rates[mode] = sent / (posted - began)
+        flat_rates[mode] = len(rows) / (rows[-1] - started) if rows and started else 0.0
     latencies, traced = sale_latencies(accepted, storefront, initial_on_hand)
     legs, untraced = leg_breakdown(
         args.database,
@@ -618,7 +675,8 @@ def main():
         "flat_sent": flat["parallel"][0],
         "flat_rate": flat_rates["parallel"],
         "serial_rate": flat_rates["serial"],
-        "drain_rates": drain_rates,
+        "ingest_rate": min(ingest_rates.values()),
+        "busy_cores": busy_cores,
         "drains": inventory["drain_partitions"],
         "conflicts": conflicts,
         "steady": latencies.get("steady", []),
@@ -653,6 +711,9 @@ def render(r, args):
     def ms(values, q):
         return f"{percentile(values, q) * 1000:.0f}" if values else "-"
 
+    def cores(value):
+        return f"{value:.2f}" if value is not None else "-"
+
     lines = [
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
         f"commit {commit}, "
@@ -678,17 +739,20 @@ def render(r, args):
         f"| {ms(r['spike'], 0.5)} / {ms(r['spike'], 0.95)} / {ms(r['spike'], 0.99)} |",
         f"| Sales applied per second during the spike (peak 10 s) "
         f"| {r['applied_rate']:.0f} ({r['peak_rate']:.0f}) |",
-        f"| Sales applied per second flat out ({r['flat_sent']} sales posted at "
-        f"once by every till), parallel stock drains by store "
+        f"| Stock capacity: a backlog of {r['flat_sent']} sales from every till, "
+        "stored while the job runner was down, applied per second from the first "
+        "drain job's start; parallel stock drains by store "
         f"({r['drains'] or 'half the workers'}) | {r['flat_rate']:.0f} |",
-        "| Same backlog size, one stock drain at a time (the serial drain) "
+        "| Same backlog, one stock drain at a time (the serial drain) "
         f"| {r['serial_rate']:.0f} |",
-        "| Same two, the drains alone (applied after the last post, per second): "
-        "parallel / serial "
-        f"| {r['drain_rates'].get('parallel', 0):.0f} / "
-        f"{r['drain_rates'].get('serial', 0):.0f} |",
         "| Parallel / serial (target >= 1.5x) "
         f"| {r['flat_rate'] / r['serial_rate'] if r['serial_rate'] else 0:.2f}x |",
+        "| Cores busy while the backlog drained (Odoo, PostgreSQL and all), "
+        f"of {os.cpu_count()}: parallel / serial "
+        f"| {cores(r['busy_cores'].get('parallel'))} / "
+        f"{cores(r['busy_cores'].get('serial'))} |",
+        "| The backlog's posting, sales accepted per second (no drain running) "
+        f"| {r['ingest_rate']:.0f} |",
         "| Drain jobs retried after a concurrent update, both backlogs "
         f"| {r['conflicts']} |",
         "| Spike backlog applied, after the spike ended "

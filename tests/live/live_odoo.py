@@ -142,11 +142,13 @@ class LiveOdoo:
                 self.process.kill()
         self.process = None
 
-    def restart(self, job_channels=None):
+    def restart(self, job_channels=None, runner=True):
         """Stop the server and start it again with these queue_job channel
-        capacities (None: those of the configuration)."""
+        capacities (None: those of the configuration), with or without the job
+        runner."""
         self.stop()
         self.job_channels = job_channels
+        self.runner = runner
         return self.start()
 
     @staticmethod
