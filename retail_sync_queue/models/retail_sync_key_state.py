@@ -38,7 +38,8 @@ class RetailSyncKeyState(models.Model):
         drain committed after this transaction's snapshot was taken (before the
         lock), PostgreSQL refuses it under repeatable read ("could not serialize
         access"), before anything is applied from a state this job cannot see;
-        the drain is then retried at once."""
+        the drain is then retried at once. An expected refusal, so not logged as
+        a failed query (the job's retry is the trace)."""
         self.env.cr.execute(
             SQL(
                 """
@@ -52,7 +53,8 @@ class RetailSyncKeyState(models.Model):
                 ordering_key,
                 self.env.uid,
                 self.env.uid,
-            )
+            ),
+            log_exceptions=False,
         )
         return self.search(
             [("channel_id", "=", channel_id), ("ordering_key", "=", ordering_key)]
