@@ -334,6 +334,47 @@ class RetailSyncDrain(models.AbstractModel):
         return Event.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
+    def _pending_of_keys(self, keys, limit):
+        """``_pending_of_key`` for many keys at once: {key: events}, one query, the
+        events of all keys in one prefetch set (their fields read together)."""
+        if not keys:
+            return {}
+        Event = self.env["retail.sync.event"]
+        Event.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, channel_id, ordering_key FROM (
+                    SELECT e.id, e.channel_id, e.ordering_key,
+                           row_number() OVER (
+                               PARTITION BY e.channel_id, e.ordering_key
+                               ORDER BY e.sequence ASC NULLS LAST, e.occurred_at, e.id
+                           ) AS position
+                      FROM retail_sync_event e
+                      JOIN unnest(%s::int[], %s::varchar[]) AS k(channel_id, key)
+                        ON e.channel_id = k.channel_id AND e.ordering_key = k.key
+                     WHERE e.state IN %s
+                ) ranked
+                 WHERE position <= %s
+                 ORDER BY channel_id, ordering_key, position
+                """,
+                [channel_id for channel_id, _key in keys],
+                [key for _channel_id, key in keys],
+                PENDING_STATES,
+                limit,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        prefetch = tuple(row[0] for row in rows)
+        ids_by_key = {}
+        for event_id, channel_id, key in rows:
+            ids_by_key.setdefault((channel_id, key), []).append(event_id)
+        return {
+            key: Event.browse(ids_by_key.get(key, [])).with_prefetch(prefetch)
+            for key in keys
+        }
+
+    @api.model
     def _drain_locked_key(self, channel_id, ordering_key):
         channel = self.env["retail.sync.channel"].browse(channel_id)
         key_state = self.env["retail.sync.key.state"]._for_key(channel_id, ordering_key)
@@ -406,14 +447,22 @@ class RetailSyncDrain(models.AbstractModel):
         ]
         runs_by_contract, room, more = {}, DOMAIN_EVENTS, len(keys) > DOMAIN_KEYS
         by_key_drain = []
+        # The state and pending events of every locked key, read at once.
+        key_states = self.env["retail.sync.key.state"]._for_keys(locked)
+        pending_by_key = self._pending_of_keys(locked, DRAIN_BATCH + 1)
         for channel_id, key in locked:
             if room <= 0:
                 more = True
                 break
             channel = self.env["retail.sync.channel"].browse(channel_id)
-            key_state = self.env["retail.sync.key.state"]._for_key(channel_id, key)
-            pending = self._pending_of_key(channel_id, key, min(room, DRAIN_BATCH) + 1)
-            events = pending[: min(room, DRAIN_BATCH)]
+            key_state = key_states[(channel_id, key)]
+            # Sliced by ids: a recordset's slice would lose the shared prefetch.
+            key_events = pending_by_key[(channel_id, key)]
+            ids = key_events._ids[: min(room, DRAIN_BATCH) + 1]
+            pending = key_events.browse(ids).with_prefetch(key_events._prefetch_ids)
+            events = pending.browse(ids[: min(room, DRAIN_BATCH)]).with_prefetch(
+                key_events._prefetch_ids
+            )
             run = self._batch_run(events, channel, key_state) if events else []
             if not run:
                 by_key_drain.append((channel_id, key))

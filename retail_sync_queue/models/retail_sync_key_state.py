@@ -60,6 +60,51 @@ class RetailSyncKeyState(models.Model):
             [("channel_id", "=", channel_id), ("ordering_key", "=", ordering_key)]
         )
 
+    @api.model
+    def _for_keys(self, keys):
+        """``_for_key`` for many (channel id, ordering key) at once (their advisory
+        locks held): {key: state row}, one insert and one read for them all."""
+        if not keys:
+            return {}
+        self.flush_model()
+        channel_ids = [channel_id for channel_id, _key in keys]
+        ordering_keys = [key for _channel_id, key in keys]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_sync_key_state (channel_id, ordering_key,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT k.channel_id, k.ordering_key, %s, now() at time zone 'UTC',
+                       %s, now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::varchar[]) AS k(channel_id, ordering_key)
+                ON CONFLICT (channel_id, ordering_key) DO NOTHING
+                """,
+                self.env.uid,
+                self.env.uid,
+                channel_ids,
+                ordering_keys,
+            ),
+            log_exceptions=False,  # a stale snapshot: see _for_key
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.id, s.channel_id, s.ordering_key
+                  FROM retail_sync_key_state s
+                  JOIN unnest(%s::int[], %s::varchar[]) AS k(channel_id, ordering_key)
+                    ON s.channel_id = k.channel_id AND s.ordering_key = k.ordering_key
+                """,
+                channel_ids,
+                ordering_keys,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        states = self.browse([row[0] for row in rows])
+        return {
+            (channel_id, key): states.browse(state_id).with_prefetch(states._ids)
+            for state_id, channel_id, key in rows
+        }
+
     def _as_engine_state(self):
         """The engine's view of the key. Before its first event, the channel's
         numbering says which sequence comes first (so an early 5 waits for 1)."""

@@ -305,7 +305,7 @@ class TestNewDomain(ChannelMixin, HttpCase):
         KeyState = type(self.env["retail.sync.key.state"])
         with (
             mute_logger("odoo.sql_db"),
-            patch.object(KeyState, "_for_key", refused),
+            patch.object(KeyState, "_for_keys", refused),
             self.assertRaises(RetryableJobError) as retried,
             self.env.cr.savepoint(),
         ):
