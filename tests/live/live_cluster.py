@@ -94,11 +94,10 @@ class ClusterNode(LiveOdoo):
 
     def command(self):
         command = super().command()
-        # LiveOdoo rewrites one shared config file: give each node its own copy so
-        # that a node starting in parallel never reads it half written.
+        # Each node its own config file, written whole before its server starts (a
+        # copy of one shared file was once seen empty when a node read it).
         with self._config_lock:
-            path = LOCAL / f"odoo-live-{self.name}.conf"
-            shutil.copyfile(live_config(), path)
+            path = live_config(LOCAL / f"odoo-live-{self.name}.conf")
         command[command.index("-c") + 1] = str(path)
         return [*command, "--proxy-mode"]
 

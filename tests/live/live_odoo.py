@@ -21,17 +21,18 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 LOCAL = pathlib.Path(os.environ.get("RS_LOCAL", ROOT / ".local"))
 
 
-def live_config():
+def live_config(path=None):
     """The server configuration of `make run` (odoo.conf), with the test
     configuration's addons path, which also holds tests/addons: the databases
-    copied from the test database have the test-only addon installed."""
+    copied from the test database have the test-only addon installed. Written to
+    ``path`` (default .local/odoo-live.conf), which it returns."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(LOCAL / "odoo-test.conf")
     addons_path = parser["options"]["addons_path"]
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(LOCAL / "odoo.conf")
     parser["options"]["addons_path"] = addons_path
-    path = LOCAL / "odoo-live.conf"
+    path = path or LOCAL / "odoo-live.conf"
     with path.open("w") as handle:
         parser.write(handle)
     return path
