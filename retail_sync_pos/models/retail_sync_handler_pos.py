@@ -34,6 +34,29 @@ class RetailSyncHandlerPos(models.AbstractModel):
         return data, store, self._product(event, {"sku": data["sku"]}, cache)
 
     @api.model
+    def _prefetch_customer_locations(self, stores, cache):
+        """The customers locations of many stores in one search, into ``cache``;
+        those not created yet are left to `_customer_location`."""
+        names = {
+            self._customer_location_name(store): store
+            for store in stores
+            if ("customers", store.id) not in cache
+        }
+        if not names:
+            return
+        parent = self.env.ref("stock.stock_location_customers")
+        for location in (
+            self.env["stock.location"]
+            .sudo()
+            .search([("location_id", "=", parent.id), ("name", "in", list(names))])
+        ):
+            cache.setdefault(("customers", names[location.name].id), location)
+
+    @api.model
+    def _customer_location_name(self, store):
+        return f"POS {store.warehouse_id.code or store.name}"
+
+    @api.model
     def _customer_location(self, store, cache):
         """Where a store's sales go: a customers location of its own under Odoo's
         Customers, so that concurrent sales of different stores never update the same
@@ -42,7 +65,7 @@ class RetailSyncHandlerPos(models.AbstractModel):
         if key not in cache:
             Location = self.env["stock.location"].sudo()
             parent = self.env.ref("stock.stock_location_customers")
-            name = f"POS {store.warehouse_id.code or store.name}"
+            name = self._customer_location_name(store)
             domain = [("location_id", "=", parent.id), ("name", "=", name)]
             location = Location.search(domain, limit=1)
             if not location:

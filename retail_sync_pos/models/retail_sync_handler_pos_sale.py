@@ -32,16 +32,17 @@ class RetailSyncHandlerPosSale(models.AbstractModel):
         specs = []
         results = {}
         Binding = self.env["retail.sync.binding"]
+        stores = self.env["stock.location"]
         for channel in events.channel_id:
-            Binding._prefetch_products(
-                channel,
-                [
-                    line
-                    for event in events.filtered(lambda e, c=channel: e.channel_id == c)
-                    for line in event.payload["data"]["lines"]
-                ],
-                cache,
-            )
+            of_channel = events.filtered(lambda e, c=channel: e.channel_id == c)
+            lines = [line for e in of_channel for line in e.payload["data"]["lines"]]
+            Binding._prefetch_products(channel, lines, cache)
+            codes = {event.payload["data"]["store"] for event in of_channel}
+            Binding._prefetch_stores(channel, codes, cache)
+            for code in codes:
+                if ("store", channel.id, code) in cache:
+                    stores |= cache[("store", channel.id, code)][1]
+        self._prefetch_customer_locations(stores, cache)
         for event in events:
             data = event.payload["data"]
             store = self._store_location(event, data["store"], cache)

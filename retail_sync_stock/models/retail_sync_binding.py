@@ -92,6 +92,42 @@ class RetailSyncBinding(models.Model):
                     )
 
     @api.model
+    def _prefetch_stores(self, channel, store_codes, cache):
+        """Resolve many store codes at once into ``cache``, the dict `_resolve_store`
+        reads: their warehouses and locations in one prefetch set, so that a batch of
+        many stores reads them (and what is read of them later: codes, usage,
+        parent path) in a few queries instead of a few per store. What stays
+        unresolved is left to `_resolve_store`, which names the binding to add."""
+        bound = {}
+        for code in set(store_codes):
+            if ("store", channel.id, code) not in cache:
+                target = self._bound_target(channel.id, "store", str(code))
+                if target and target[0] in ("stock.warehouse", "stock.location"):
+                    bound[code] = target
+        if not bound:
+            return
+        # One browse per model: their fields are then read for all in one query.
+        existing = {
+            model: self.env[model]
+            .sudo()
+            .browse([res_id for name, res_id in bound.values() if name == model])
+            .exists()
+            for model in ("stock.warehouse", "stock.location")
+        }
+        warehouses = existing["stock.warehouse"]
+        locations = warehouses.lot_stock_id | existing["stock.location"]
+        for code, (model, res_id) in bound.items():
+            if res_id not in existing[model]._ids:
+                continue
+            if model == "stock.warehouse":
+                warehouse = warehouses.browse(res_id).with_prefetch(warehouses._ids)
+                location = warehouse.lot_stock_id.with_prefetch(locations._ids)
+            else:
+                location = locations.browse(res_id).with_prefetch(locations._ids)
+                warehouse = location.warehouse_id
+            cache[("store", channel.id, code)] = (warehouse, location)
+
+    @api.model
     def _resolve_store(self, channel, store_code, cache=None):
         """(warehouse, stock location) of a store code, through the channel's store
         binding: bound to a warehouse (its stock location) or to a stock location
