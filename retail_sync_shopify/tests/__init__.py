@@ -1,0 +1,2 @@
+from . import test_admin_api
+from . import test_shopify_push
