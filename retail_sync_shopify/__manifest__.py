@@ -11,10 +11,16 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_mapping", "retail_sync_ecom"],
+    "depends": [
+        "retail_sync_mapping",
+        "retail_sync_ecom",
+        "retail_sync_customers",
+        "retail_sync_payments",
+    ],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/retail_sync_mapping_data.xml",
         "views/retail_sync_shopify_level_views.xml",
         "views/retail_sync_channel_views.xml",
     ],

@@ -110,11 +110,19 @@ class RetailSyncChannel(models.Model):
         return result
 
     def _pushes_ready(self):
-        """A platform format is ready when its adapter says so (its credentials
-        are set); the canonical push needs its signing secret (core)."""
+        """Retail Sync's own signed pushes (order statuses, pickup orders, the
+        catalog...) go only to a channel in the canonical push format: a
+        platform's API does not take them."""
+        self.ensure_one()
+        return self.push_format == "canonical" and super()._pushes_ready()
+
+    def _ats_pushes_ready(self):
+        """Whether available-to-sell figures can go to this channel in its push
+        format: the canonical push needs its signing secret, a platform format
+        the credentials its adapter asks for."""
         self.ensure_one()
         if self.push_format == "canonical":
-            return super()._pushes_ready()
+            return self._pushes_ready()
         channel = self.sudo()
         return bool(
             channel.push_url
@@ -177,7 +185,7 @@ class RetailSyncChannel(models.Model):
         channel, a changed feed, an endpoint enabled, or an operator's resync)."""
         Pending = self.env["retail.sync.push.pending"]
         for channel in self:
-            if channel._pushes_ready():
+            if channel._ats_pushes_ready():
                 Pending._queue_stocked(channel)
 
     def _stocked_products_query(self):
@@ -304,7 +312,7 @@ class RetailSyncChannel(models.Model):
         channel = self.sudo()
         cr = self.env.cr
         channel._push_claim()
-        if not channel._pushes_ready():
+        if not channel._ats_pushes_ready():
             return "pushes are not set up or disabled"
         now = time.time()
         state = channel._circuit()

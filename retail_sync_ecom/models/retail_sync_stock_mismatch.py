@@ -134,7 +134,7 @@ class RetailSyncStockMismatch(models.Model):
             Channel = self.env["retail.sync.channel"].sudo()
             channels = Channel.search(Channel._push_channel_domain())
         counts = Counter()
-        for channel in channels.filtered(lambda c: c._pushes_ready()):
+        for channel in channels.filtered(lambda c: c._ats_pushes_ready()):
             # One comparison of a channel at a time (the cron and a button).
             if self.env["retail.sync.lock"]._try(locks.STOCK_CHECK, channel.id):
                 counts.update(self._compare_channel(channel))
@@ -243,7 +243,7 @@ class RetailSyncStockMismatch(models.Model):
         """Queue a fresh push of Odoo's current figure through the normal push-out
         (the channel's push job computes it), and mark the rows corrected."""
         rows = self.sudo().filtered(lambda m: m.state != stock_check.RESOLVED)
-        not_ready = rows.channel_id.filtered(lambda c: not c._pushes_ready())
+        not_ready = rows.channel_id.filtered(lambda c: not c._ats_pushes_ready())
         if not_ready:
             raise UserError(
                 self.env._(

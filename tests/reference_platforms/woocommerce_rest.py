@@ -48,6 +48,7 @@ class ReferenceWooCommerce:
         self.requests = []  # (arrival time, method, path, body)
         self.batch_sizes = []
         self.unauthorised = 0
+        self.refusals = []  # (method, path, whether credentials were sent)
         self.refused_batches = 0
         self.server = None
         self.thread = None
@@ -91,6 +92,7 @@ class ReferenceWooCommerce:
             self.requests.clear()
             self.batch_sizes.clear()
             self.unauthorised = self.refused_batches = 0
+            self.refusals.clear()
 
     @property
     def url(self):
@@ -141,6 +143,9 @@ class ReferenceWooCommerce:
         if not self._authorised(handler):
             with self.lock:
                 self.unauthorised += 1
+                self.refusals.append(
+                    (method, parts.path, bool(handler.headers.get("Authorization")))
+                )
             return self._error(
                 handler,
                 401,
