@@ -42,7 +42,6 @@ def same_detail(channel_detail, odoo_detail, digits=3):
     part missing on one side counts as 0."""
     parts = set(channel_detail) | set(odoo_detail)
     return all(
-        round((channel_detail.get(p) or 0.0) - (odoo_detail.get(p) or 0.0), digits)
-        == 0
+        round((channel_detail.get(p) or 0.0) - (odoo_detail.get(p) or 0.0), digits) == 0
         for p in parts
     )

@@ -169,9 +169,7 @@ class RetailSyncDelivery(models.Model):
             delay = backoff.retry_delay(values["attempts"], 1.0, 30.0)
             values.update(
                 state="failed",
-                error_message=message
-                or error
-                or self.env._("server error %s", status),
+                error_message=message or error or self.env._("server error %s", status),
                 next_attempt_at=fields.Datetime.now() + timedelta(seconds=delay),
             )
             outcome = "retry"

@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import split_every
 
 from odoo.addons.retail_sync_core.engine import locks, stock_check
 
@@ -199,9 +199,9 @@ class RetailSyncStockMismatch(models.Model):
         ).create(new_rows)
         if channel._ats_repairs_drift():
             # The platform's own figure was read: correct what differs at once.
-            opened = created | self.browse(
-                [row.id for row in unresolved.values()]
-            ).exists()
+            opened = (
+                created | self.browse([row.id for row in unresolved.values()]).exists()
+            )
             opened.filtered(lambda m: m.state == stock_check.OPEN)._push_correction()
         return counts
 

@@ -40,7 +40,9 @@ STALE_ROUNDS = 3
 SET_COST = 10
 READ_COST = 2
 
-SET_MUTATION = """mutation RetailSyncSetAvailable($input: InventorySetQuantitiesInput!) {
+SET_MUTATION = """mutation RetailSyncSetAvailable(
+    $input: InventorySetQuantitiesInput!
+) {
   inventorySetQuantities(input: $input) @idempotent(key: "%s") {
     inventoryAdjustmentGroup { id }
     userErrors { code field message }
@@ -210,9 +212,9 @@ class AdminClient:
             codes = {((e.get("extensions") or {}).get("code")) for e in errors}
             if THROTTLED in codes:
                 self.throttled += 1
-                requested = (
-                    (body.get("extensions") or {}).get("cost") or {}
-                ).get("requestedQueryCost") or cost
+                requested = ((body.get("extensions") or {}).get("cost") or {}).get(
+                    "requestedQueryCost"
+                ) or cost
                 self._wait_throttled(max(self.bucket.wait_for(requested), 0.1))
                 continue
             if errors:
@@ -280,8 +282,9 @@ class AdminClient:
         {(item, location): (quantity set, quantity it replaced)}."""
         applied = {}
         for start in range(0, len(entries), SET_BATCH):
-            applied.update(self._set_batch(entries[start : start + SET_BATCH], seed,
-                                           reason))
+            applied.update(
+                self._set_batch(entries[start : start + SET_BATCH], seed, reason)
+            )
         return applied
 
     def _set_batch(self, entries, seed, reason):

@@ -1,3 +1,1 @@
-from . import retail_sync_channel
-from . import retail_sync_native_message
-from . import retail_sync_shopify_level
+from . import retail_sync_channel, retail_sync_native_message, retail_sync_shopify_level

@@ -1,3 +1,1 @@
-from . import test_admin_api
-from . import test_preset_v2
-from . import test_shopify_push
+from . import test_admin_api, test_preset_v2, test_shopify_push

@@ -9,9 +9,7 @@ class TestAdminApiPieces(BaseCase):
     """The pure parts of the Shopify client: ids, quantities, keys, the bucket."""
 
     def test_ids_become_gids(self):
-        self.assertEqual(
-            admin_api.item_gid("501"), "gid://shopify/InventoryItem/501"
-        )
+        self.assertEqual(admin_api.item_gid("501"), "gid://shopify/InventoryItem/501")
         self.assertEqual(
             admin_api.location_gid("gid://shopify/Location/7"),
             "gid://shopify/Location/7",
@@ -19,9 +17,7 @@ class TestAdminApiPieces(BaseCase):
         self.assertTrue(admin_api.is_gid_or_number("42", admin_api.ITEM_GID))
         self.assertFalse(admin_api.is_gid_or_number("SKU-42", admin_api.ITEM_GID))
         self.assertFalse(
-            admin_api.is_gid_or_number(
-                "gid://shopify/Location/1", admin_api.ITEM_GID
-            )
+            admin_api.is_gid_or_number("gid://shopify/Location/1", admin_api.ITEM_GID)
         )
 
     def test_quantities_are_whole_units_never_negative(self):

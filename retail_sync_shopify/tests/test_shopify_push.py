@@ -49,7 +49,7 @@ class TestShopifyPush(ShopifyMixin, TransactionCase):
         self.push()
         self.assertEqual(self.shop.available(LAMP_ITEM, NORTH), 7)
         [call] = self.set_calls()
-        self.assertIn("@idempotent(key: \"rs-", call["query"])
+        self.assertIn('@idempotent(key: "rs-', call["query"])
         [quantity] = call["variables"]["input"]["quantities"]
         self.assertEqual(
             quantity,
@@ -182,13 +182,14 @@ class TestShopifyPush(ShopifyMixin, TransactionCase):
             headers = {
                 "X-Shopify-Topic": "inventory_levels/update",
                 "X-Shopify-Webhook-Id": delivery_id,
-                "X-Shopify-Hmac-Sha256": native.signature_of(
-                    "shpss_echo_secret", body
-                ),
+                "X-Shopify-Hmac-Sha256": native.signature_of("shpss_echo_secret", body),
             }
             Message._receive(self.channel, body, headers)
             return Message.search(
-                [("channel_id", "=", self.channel.id), ("delivery_id", "=", delivery_id)]
+                [
+                    ("channel_id", "=", self.channel.id),
+                    ("delivery_id", "=", delivery_id),
+                ]
             )
 
         echo = receive("echo-1", 10)

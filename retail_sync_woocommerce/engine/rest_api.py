@@ -112,7 +112,11 @@ class RestClient:
                     path,
                     json={
                         "update": [
-                            {"id": object_id, "stock_quantity": qty, "manage_stock": True}
+                            {
+                                "id": object_id,
+                                "stock_quantity": qty,
+                                "manage_stock": True,
+                            }
                             for object_id, qty in chunk
                         ]
                     },

@@ -89,9 +89,7 @@ class RetailSyncChannel(models.Model):
         figures = super()._available_to_sell(products)
         if self.push_format == WOOCOMMERCE:
             for figure in figures.values():
-                figure["available"] = float(
-                    rest_api.shop_quantity(figure["available"])
-                )
+                figure["available"] = float(rest_api.shop_quantity(figure["available"]))
         return figures
 
     def _ats_send(self, delivery):

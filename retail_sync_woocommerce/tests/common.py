@@ -39,8 +39,11 @@ class WooMixin:
             {"name": "Chair", "default_code": f"{code}-CHAIR", "is_storable": True}
         )
         cls.shirt = Product.create(
-            {"name": "Shirt blue", "default_code": f"{code}-SHIRT-BLUE",
-             "is_storable": True}
+            {
+                "name": "Shirt blue",
+                "default_code": f"{code}-SHIRT-BLUE",
+                "is_storable": True,
+            }
         )
         cls.mapping = cls.env["retail.sync.mapping"].search(
             [("code", "=", "woocommerce"), ("is_preset", "=", True)], limit=1

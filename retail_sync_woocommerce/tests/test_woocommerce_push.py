@@ -55,8 +55,11 @@ class TestWooCommercePush(WooMixin, TransactionCase):
     def test_batches_are_split_at_100(self):
         products = self.env["product.product"].create(
             [
-                {"name": f"Sock {i}", "default_code": f"WOO-SOCK-{i}",
-                 "is_storable": True}
+                {
+                    "name": f"Sock {i}",
+                    "default_code": f"WOO-SOCK-{i}",
+                    "is_storable": True,
+                }
                 for i in range(150)
             ]
         )
@@ -130,7 +133,10 @@ class TestWooCommercePush(WooMixin, TransactionCase):
         self.assertEqual(row.state, "corrected")
         self.assertFalse(
             Mismatch.search(
-                [("channel_id", "=", self.channel.id), ("product_id", "=", self.chair.id)]
+                [
+                    ("channel_id", "=", self.channel.id),
+                    ("product_id", "=", self.chair.id),
+                ]
             )
         )
         self.push()

@@ -11,7 +11,6 @@ import pathlib
 import uuid
 
 import requests
-
 from reference_platforms.shopify_admin import ReferenceShopify
 from reference_platforms.woocommerce_rest import ReferenceWooCommerce
 
@@ -124,9 +123,9 @@ def test_shopify_order_webhook_reserves_and_the_figure_reaches_shopify(live_odoo
         ), f"reservation not pushed: {shop.available('9101', '7001')}"
         sets = [b for _t, kind, b in shop.requests if kind == "set"]
         assert all("@idempotent(key:" in b["query"] for b in sets)
-        assert sets[-1]["variables"]["input"]["quantities"][0][
-            "changeFromQuantity"
-        ] == 20
+        assert (
+            sets[-1]["variables"]["input"]["quantities"][0]["changeFromQuantity"] == 20
+        )
 
         # Shopify's own echo of that push is recognised, not applied back.
         echo = post_native(
@@ -219,9 +218,9 @@ def test_woocommerce_order_webhook_reserves_and_the_figure_reaches_products_batc
         )
         assert response.status_code == 200, response.text
         assert response.json()["result"] == "accepted", response.text
-        assert live_odoo.wait_until(lambda: shop.available(9301) == 9, TIMEOUT), (
-            f"reservation not pushed: {shop.available(9301)}"
-        )
+        assert live_odoo.wait_until(
+            lambda: shop.available(9301) == 9, TIMEOUT
+        ), f"reservation not pushed: {shop.available(9301)}"
         batches = [
             body
             for _t, method, path, body in shop.requests

@@ -89,9 +89,7 @@ class ReferenceShopify:
 
     def available(self, item, location):
         with self.lock:
-            return self.levels.get(
-                (gid(ITEM_GID, item), gid(LOCATION_GID, location))
-            )
+            return self.levels.get((gid(ITEM_GID, item), gid(LOCATION_GID, location)))
 
     def drain_bucket(self, points=None):
         """Spend the bucket (another app of the shop used it up)."""
@@ -140,7 +138,9 @@ class ReferenceShopify:
     def _handle(self, handler):
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length)
-        if not re.fullmatch(r"/admin/api/[0-9]{4}-[0-9]{2}/graphql\.json", handler.path):
+        if not re.fullmatch(
+            r"/admin/api/[0-9]{4}-[0-9]{2}/graphql\.json", handler.path
+        ):
             return self._answer(handler, 404, {"errors": "Not Found"})
         if handler.headers.get("X-Shopify-Access-Token") != self.token:
             with self.lock:
@@ -148,8 +148,10 @@ class ReferenceShopify:
             return self._answer(
                 handler,
                 401,
-                {"errors": "[API] Invalid API key or access token (unrecognized "
-                 "login or wrong password)"},
+                {
+                    "errors": "[API] Invalid API key or access token (unrecognized "
+                    "login or wrong password)"
+                },
             )
         try:
             body = json.loads(raw)
@@ -226,9 +228,7 @@ class ReferenceShopify:
             }, False
         key = match.group(1)
         data = variables.get("input") or {}
-        digest = hashlib.sha256(
-            json.dumps(data, sort_keys=True).encode()
-        ).hexdigest()
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         if key in self.idempotency:
             seen_digest, seen_answer = self.idempotency[key]
             if seen_digest == digest:

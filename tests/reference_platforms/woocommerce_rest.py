@@ -38,8 +38,9 @@ _LIST = re.compile(r"/wp-json/wc/v3/products(?:/(\d+)/variations)?")
 class ReferenceWooCommerce:
     """A shop's products (and variations) with their stock."""
 
-    def __init__(self, key="ck_reference", secret="cs_reference", host="127.0.0.1",
-                 port=0):
+    def __init__(
+        self, key="ck_reference", secret="cs_reference", host="127.0.0.1", port=0
+    ):
         self.key, self.secret = key, secret
         self.host, self.port = host, port
         self.lock = threading.Lock()
@@ -240,7 +241,9 @@ class ReferenceWooCommerce:
 
     def _error(self, handler, status, code, message):
         return self._answer(
-            handler, status, {"code": code, "message": message, "data": {"status": status}}
+            handler,
+            status,
+            {"code": code, "message": message, "data": {"status": status}},
         )
 
     @staticmethod
