@@ -156,6 +156,7 @@ class AdminClient:
         self.throttled = 0
         self.stale_retries = 0
         self.keys = []
+        self.not_stocked = []  # (item, location) pairs Shopify has no level for
 
     # ------------------------------------------------------------------ transport
     def _pace(self, cost):
@@ -279,7 +280,8 @@ class AdminClient:
     def set_available(self, entries, seed, reason="correction"):
         """Set ``entries`` [{"item", "location", "quantity", "from"}] ("from": the
         quantity believed current, None when unknown: read first). Returns
-        {(item, location): (quantity set, quantity it replaced)}."""
+        {(item, location): (quantity set, quantity it replaced)}; the pairs not
+        stocked in Shopify are left out and listed in ``not_stocked``."""
         applied = {}
         for start in range(0, len(entries), SET_BATCH):
             applied.update(
@@ -291,8 +293,13 @@ class AdminClient:
         entries = [dict(e) for e in entries]
         unknown = [(e["item"], e["location"]) for e in entries if e["from"] is None]
         if unknown:
-            self._refresh(entries, self.read_levels(unknown))
+            levels = self.read_levels(unknown)
+            entries = [e for e in entries if e["from"] is not None] + self._refresh(
+                [e for e in entries if e["from"] is None], levels
+            )
         for _round in range(STALE_ROUNDS + 1):
+            if not entries:
+                return {}
             data = {
                 "name": "available",
                 "reason": reason,
@@ -331,7 +338,7 @@ class AdminClient:
             # Someone changed a quantity since we last set or read it: re-read
             # and compare-and-set again from the fresh value.
             self.stale_retries += 1
-            self._refresh(
+            entries = self._refresh(
                 entries,
                 self.read_levels([(e["item"], e["location"]) for e in entries]),
             )
@@ -341,17 +348,19 @@ class AdminClient:
             "in a row",
         )
 
-    @staticmethod
-    def _refresh(entries, levels):
+    def _refresh(self, entries, levels):
+        """``entries`` with the quantities read as their compare value; those
+        whose item is not stocked at the location in Shopify are set aside in
+        ``not_stocked`` (Shopify has no level to set there)."""
+        kept = []
         for entry in entries:
             current = levels.get((entry["item"], entry["location"]))
             if current is None:
-                raise ShopifyError(
-                    422,
-                    f"inventory item {entry['item']} is not stocked at location "
-                    f"{entry['location']} in Shopify",
-                )
+                self.not_stocked.append((entry["item"], entry["location"]))
+                continue
             entry["from"] = current
+            kept.append(entry)
+        return kept
 
 
 def _available(quantities):

@@ -204,6 +204,16 @@ class RetailSyncChannel(models.Model):
             )
         by_item = {item: product_id for product_id, item in items.items()}
         Level._record_pushed(channel, applied, by_item)
+        skus = {f["product_id"]: f["sku"] for f in figures}
+        skipped += [
+            {
+                "sku": skus.get(by_item.get(item), item),
+                "location": location,
+                "reason": "the inventory item is not stocked at this Shopify "
+                "location: activate it there, or remove the location binding",
+            }
+            for item, location in client.not_stocked
+        ]
         payload.update(
             figures=sent,
             skipped=skipped,
@@ -221,6 +231,7 @@ class RetailSyncChannel(models.Model):
             "stale_retries": client.stale_retries,
             "throttled": client.throttled,
             "throttle_wait_s": round(client.waited, 2),
+            "not_stocked": len(client.not_stocked),
         }
 
     # ------------------------------------------------------------ drift

@@ -165,6 +165,30 @@ class TestShopifyPush(ShopifyMixin, TransactionCase):
             ],
         )
 
+    def test_item_not_stocked_at_a_location_is_listed_and_the_rest_set(self):
+        kettle = self.env["product.product"].create(
+            {"name": "Kettle", "default_code": "SHP-T-KETTLE", "is_storable": True}
+        )
+        self.shop.stock("503", NORTH, 0)  # not stocked at the south location
+        self.env["retail.sync.binding"].create(
+            {
+                "channel_id": self.channel.id,
+                "kind": "product",
+                "external_ref": "503",
+                "record_ref": f"product.product,{kettle.id}",
+            }
+        )
+        self.move(kettle, self.north, 3)
+        self.push()
+        self.assertEqual(self.shop.available("503", NORTH), 3)
+        self.assertIsNone(self.shop.available("503", SOUTH))
+        delivery = self.deliveries()[0]
+        self.assertEqual(delivery.state, "delivered")
+        [skipped] = delivery.payload["skipped"]
+        self.assertEqual(skipped["sku"], "SHP-T-KETTLE")
+        self.assertEqual(skipped["location"], f"gid://shopify/Location/{SOUTH}")
+        self.assertIn("not stocked at this Shopify location", skipped["reason"])
+
     def test_echo_of_our_own_push_is_skipped(self):
         Message = self.env["retail.sync.native.message"]
 
