@@ -11,9 +11,10 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_mapping", "retail_sync_ecom"],
+    "depends": ["retail_sync_mapping", "retail_sync_ecom", "retail_sync_payments"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
+        "data/retail_sync_mapping_data.xml",
         "views/retail_sync_channel_views.xml",
     ],
 }
