@@ -23,6 +23,8 @@
         "retail_sync_customers",
         "retail_sync_finance",
         "retail_sync_mapping",
+        "retail_sync_shopify",
+        "retail_sync_woocommerce",
     ],
     "data": [],
 }

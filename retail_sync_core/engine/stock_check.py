@@ -35,3 +35,13 @@ def next_state(state, finding, in_flight):
     # Still different with nothing on its way (a corrective push that landed with
     # an old figure, or went dead, included).
     return OPEN
+
+
+def same_detail(channel_detail, odoo_detail, digits=3):
+    """Whether two {part: figure} breakdowns (figures per location) agree: a
+    part missing on one side counts as 0."""
+    parts = set(channel_detail) | set(odoo_detail)
+    return all(
+        round((channel_detail.get(p) or 0.0) - (odoo_detail.get(p) or 0.0), digits) == 0
+        for p in parts
+    )

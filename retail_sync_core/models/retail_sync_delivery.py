@@ -88,11 +88,7 @@ class RetailSyncDelivery(models.Model):
         headers.update(
             signing.webhook_headers(channel.push_secret or "", message_id, now, body)
         )
-        values = {
-            "attempts": self.attempts + 1,
-            "last_attempt_at": fields.Datetime.now(),
-        }
-        status, error, retry_after = None, None, None
+        status, excerpt, error, retry_after = None, None, None, None
         try:
             response = requests.post(
                 channel.push_url,
@@ -101,15 +97,43 @@ class RetailSyncDelivery(models.Model):
                 timeout=channel.push_timeout,
             )
             status = response.status_code
-            values["response_status"] = status
-            values["response_excerpt"] = (response.text or "")[:EXCERPT]
+            excerpt = response.text or ""
             retry_after = backoff.retry_after_seconds(
                 response.headers.get("Retry-After"), now
             )
         except requests.RequestException as exc:
-            error = f"{exc.__class__.__name__}: {exc}"[:EXCERPT]
+            error = f"{exc.__class__.__name__}: {exc}"
+        return self._record_attempt(status, excerpt, error, retry_after)
+
+    def _record_attempt(
+        self, status, excerpt=None, error=None, retry_after=None, message=None
+    ):
+        """Record one attempt to send this delivery and return its outcome:
+        'delivered', 'retry', 'dead' or 'gone'.
+
+        ``status``: the HTTP status answered (None: no answer, ``error`` says
+        why); ``excerpt``: the start of the answer; ``retry_after``: seconds the
+        endpoint asked to wait; ``message``: the error to show instead of the
+        generic one (an adapter that knows what the refusal means).
+
+        2xx: delivered. 410: pushes disabled on the channel. 429: retried after
+        Retry-After. Other 4xx: dead at once. Anything else is retried with
+        backoff and counts against the endpoint's circuit breaker. Transports
+        other than `_send` (a platform's own API) record their attempts here so
+        that every push follows the same outbox rules."""
+        self.ensure_one()
+        channel = self.channel_id.sudo()
+        values = {
+            "attempts": self.attempts + 1,
+            "last_attempt_at": fields.Datetime.now(),
+        }
+        if status is None:
+            error = (error or "no answer")[:EXCERPT]
             values["response_status"] = 0
             values["response_excerpt"] = error
+        else:
+            values["response_status"] = status
+            values["response_excerpt"] = (excerpt or "")[:EXCERPT]
         if status is not None and 200 <= status < 300:
             values.update(
                 state="delivered",
@@ -121,7 +145,8 @@ class RetailSyncDelivery(models.Model):
             channel._circuit_record(success=True)
         elif status == 410:
             values.update(
-                state="dead", error_message=self.env._("410 Gone: pushes disabled")
+                state="dead",
+                error_message=message or self.env._("410 Gone: pushes disabled"),
             )
             outcome = "gone"
             channel._disable_push(self.env._("the endpoint answered 410 Gone"))
@@ -129,21 +154,22 @@ class RetailSyncDelivery(models.Model):
             wait = retry_after if retry_after is not None else 30.0
             values.update(
                 state="failed",
-                error_message=self.env._("429 Too Many Requests"),
+                error_message=message or self.env._("429 Too Many Requests"),
                 next_attempt_at=fields.Datetime.now() + timedelta(seconds=wait),
             )
             outcome = "retry"
         elif status is not None and 400 <= status < 500:
             values.update(
                 state="dead",
-                error_message=self.env._("the endpoint refused the push (%s)", status),
+                error_message=message
+                or self.env._("the endpoint refused the push (%s)", status),
             )
             outcome = "dead"
         else:
             delay = backoff.retry_delay(values["attempts"], 1.0, 30.0)
             values.update(
                 state="failed",
-                error_message=error or self.env._("server error %s", status),
+                error_message=message or error or self.env._("server error %s", status),
                 next_attempt_at=fields.Datetime.now() + timedelta(seconds=delay),
             )
             outcome = "retry"

@@ -81,6 +81,15 @@ class RetailSyncChannel(models.Model):
     safety_buffer = fields.Float(
         help="Units held back from the figure pushed, per product.",
     )
+    push_format = fields.Selection(
+        [("canonical", "Retail Sync (signed webhook)")],
+        "Push format",
+        required=True,
+        default="canonical",
+        help="How available-to-sell figures reach the channel: Retail Sync's own "
+        "signed push to the push endpoint, or a platform's own API (an adapter "
+        "addon adds its format; the push endpoint is then the shop's address).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -91,7 +100,7 @@ class RetailSyncChannel(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        push_setup = {"push_url", "push_secret", "push_enabled"} & set(vals)
+        push_setup = self._push_setup_fields() & set(vals)
         if push_setup or {"feed_location_ids", "active", "company_id"} & set(vals):
             self.env.registry.clear_cache()
         if {"feed_location_ids", "safety_buffer"} & set(vals) or push_setup:
@@ -100,12 +109,83 @@ class RetailSyncChannel(models.Model):
             self.filtered("feed_location_ids")._queue_full_stock()
         return result
 
+    def _pushes_ready(self):
+        """Retail Sync's own signed pushes (order statuses, pickup orders, the
+        catalog...) go only to a channel in the canonical push format: a
+        platform's API does not take them."""
+        self.ensure_one()
+        return self.push_format == "canonical" and super()._pushes_ready()
+
+    def _ats_pushes_ready(self):
+        """Whether available-to-sell figures can go to this channel in its push
+        format: the canonical push needs its signing secret, a platform format
+        the credentials its adapter asks for."""
+        self.ensure_one()
+        if self.push_format == "canonical":
+            return self._pushes_ready()
+        channel = self.sudo()
+        return bool(
+            channel.push_url
+            and channel.push_enabled
+            and channel._platform_credentials_set()
+        )
+
+    def _platform_credentials_set(self):
+        """Whether the credentials of this channel's platform push format are
+        set. An adapter addon answers for its format; a format whose adapter is
+        not installed never pushes."""
+        self.ensure_one()
+        return False
+
+    # ------------------------------------------------------------ push adapters
+    def _ats_send(self, delivery):
+        """Send one available-to-sell delivery (its payload: the canonical
+        figures) and return the outcome of `retail.sync.delivery._record_attempt`.
+
+        The extension point of platform adapters: an addon overrides this for
+        its ``push_format``, sends the figures in the platform's own API and
+        records the attempt on the delivery, so retries, the circuit breaker,
+        the acknowledged figures and the pending rows work as for any push."""
+        self.ensure_one()
+        return delivery._send()
+
+    def _ats_acknowledged(self):
+        """{product id: (available, version, acknowledged at, delivery id,
+        detail)} the stock comparison holds Odoo's figures against: by default
+        the figures the channel last acknowledged (``detail`` None). A platform
+        adapter whose API can be read overrides it to return the platform's real
+        figures, read in bulk (``detail``: per-location figures, compared with
+        the figure's ``locations``)."""
+        self.ensure_one()
+        self.env["retail.sync.stock.ack"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT product_id, available, version, acknowledged_at, delivery_id"
+                " FROM retail_sync_stock_ack WHERE channel_id = %s",
+                self.id,
+            )
+        )
+        return {row[0]: (*row[1:], None) for row in self.env.cr.fetchall()}
+
+    def _ats_repairs_drift(self):
+        """Whether the stock comparison corrects this channel's differences by
+        itself (a platform read as the truth) rather than listing them for a
+        manager's Push."""
+        self.ensure_one()
+        return False
+
+    @api.model
+    def _push_setup_fields(self):
+        """Fields whose change (re)enables pushes: every figure is resent. A
+        platform adapter adds its credentials."""
+        return {"push_url", "push_secret", "push_enabled", "push_format"}
+
     def _queue_full_stock(self):
         """Queue the figure of every product stocked at the feeding locations (a new
         channel, a changed feed, an endpoint enabled, or an operator's resync)."""
         Pending = self.env["retail.sync.push.pending"]
         for channel in self:
-            if channel._pushes_ready():
+            if channel._ats_pushes_ready():
                 Pending._queue_stocked(channel)
 
     def _stocked_products_query(self):
@@ -232,7 +312,7 @@ class RetailSyncChannel(models.Model):
         channel = self.sudo()
         cr = self.env.cr
         channel._push_claim()
-        if not channel._pushes_ready():
+        if not channel._ats_pushes_ready():
             return "pushes are not set up or disabled"
         now = time.time()
         state = channel._circuit()
@@ -292,7 +372,7 @@ class RetailSyncChannel(models.Model):
             delivery.write(values)
         else:
             delivery = Delivery.create(dict(values, channel_id=channel.id, topic=TOPIC))
-        outcome = delivery._send()
+        outcome = channel._ats_send(delivery)
         if outcome == "delivered":
             self.env["retail.sync.stock.ack"]._record(delivery)
         if outcome in ("delivered", "dead") and pending:

@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import split_every
 
 from odoo.addons.retail_sync_core.engine import locks, stock_check
 
@@ -134,7 +134,7 @@ class RetailSyncStockMismatch(models.Model):
             Channel = self.env["retail.sync.channel"].sudo()
             channels = Channel.search(Channel._push_channel_domain())
         counts = Counter()
-        for channel in channels.filtered(lambda c: c._pushes_ready()):
+        for channel in channels.filtered(lambda c: c._ats_pushes_ready()):
             # One comparison of a channel at a time (the cron and a button).
             if self.env["retail.sync.lock"]._try(locks.STOCK_CHECK, channel.id):
                 counts.update(self._compare_channel(channel))
@@ -145,15 +145,7 @@ class RetailSyncStockMismatch(models.Model):
         """Compare one channel's acknowledged figures with Odoo's, product by
         product, through the push-out's own available-to-sell computation."""
         cr = self.env.cr
-        self.env["retail.sync.stock.ack"].flush_model()
-        cr.execute(
-            SQL(
-                "SELECT product_id, available, version, acknowledged_at, delivery_id"
-                " FROM retail_sync_stock_ack WHERE channel_id = %s",
-                channel.id,
-            )
-        )
-        acks = {row[0]: row[1:] for row in cr.fetchall()}
+        acks = channel._ats_acknowledged()
         cr.execute(channel._stocked_products_query())
         stocked = {row[0] for row in cr.fetchall()}
         in_flight = channel._ats_in_flight()
@@ -178,6 +170,16 @@ class RetailSyncStockMismatch(models.Model):
                 finding = stock_check.compare(
                     ack and ack[0], figure["available"], product.id in stocked, digits
                 )
+                if (
+                    finding == stock_check.AGREE
+                    and ack
+                    and ack[4] is not None
+                    and not stock_check.same_detail(
+                        ack[4], figure.get("locations") or {}, digits
+                    )
+                ):
+                    # Equal totals, different figures per location.
+                    finding = stock_check.DIFFERENT
                 row = unresolved.get(product.id)
                 state = stock_check.next_state(
                     row.state if row else None, finding, product.id in in_flight
@@ -192,9 +194,15 @@ class RetailSyncStockMismatch(models.Model):
                     new_rows.append(
                         dict(values, channel_id=channel.id, product_id=product.id)
                     )
-        self.with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(
-            new_rows
-        )
+        created = self.with_context(
+            mail_create_nosubscribe=True, mail_create_nolog=True
+        ).create(new_rows)
+        if channel._ats_repairs_drift():
+            # The platform's own figure was read: correct what differs at once.
+            opened = (
+                created | self.browse([row.id for row in unresolved.values()]).exists()
+            )
+            opened.filtered(lambda m: m.state == stock_check.OPEN)._push_correction()
         return counts
 
     @api.model
@@ -235,7 +243,7 @@ class RetailSyncStockMismatch(models.Model):
         """Queue a fresh push of Odoo's current figure through the normal push-out
         (the channel's push job computes it), and mark the rows corrected."""
         rows = self.sudo().filtered(lambda m: m.state != stock_check.RESOLVED)
-        not_ready = rows.channel_id.filtered(lambda c: not c._pushes_ready())
+        not_ready = rows.channel_id.filtered(lambda c: not c._ats_pushes_ready())
         if not_ready:
             raise UserError(
                 self.env._(

@@ -47,7 +47,14 @@ class NativeMixin(DrainMixin):
         cls.Event = cls.env["retail.sync.event"]
         cls.Message = cls.env["retail.sync.native.message"]
         cls.mapping = cls.env["retail.sync.mapping"].search(
-            [("code", "=", cls.platform), ("is_preset", "=", True)], limit=1
+            # Version 1, the one this addon ships (the platform addons add later
+            # versions with more rules).
+            [
+                ("code", "=", cls.platform),
+                ("version", "=", 1),
+                ("is_preset", "=", True),
+            ],
+            limit=1,
         )
         cls.central = cls.env["stock.warehouse"].create(
             {"name": f"Native {code}", "code": code[:5]}

@@ -43,3 +43,11 @@ def test_agreement_resolves_and_reports_nothing_new():
         assert stock_check.next_state(state, AGREE, in_flight=False) == RESOLVED
         assert stock_check.next_state(state, AGREE, in_flight=True) == RESOLVED
     assert stock_check.next_state(None, AGREE, in_flight=False) is None
+
+
+def test_per_location_detail_agrees_only_location_by_location():
+    assert stock_check.same_detail({"a": 3, "b": 2}, {"a": 3.0, "b": 2.0})
+    assert not stock_check.same_detail({"a": 4, "b": 1}, {"a": 3, "b": 2})
+    assert stock_check.same_detail({"a": 3}, {"a": 3, "b": 0}), "missing counts as 0"
+    assert not stock_check.same_detail({"a": 3}, {"a": 3, "b": 1})
+    assert stock_check.same_detail({"a": 1.0004}, {"a": 1.0}, digits=3)

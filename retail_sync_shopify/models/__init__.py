@@ -1,0 +1,1 @@
+from . import retail_sync_channel, retail_sync_native_message, retail_sync_shopify_level

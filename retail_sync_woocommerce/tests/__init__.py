@@ -1,0 +1,1 @@
+from . import test_preset_v2, test_woocommerce_push

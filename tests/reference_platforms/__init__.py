@@ -1,0 +1,1 @@
+"""Reference platform APIs (Shopify Admin GraphQL, WooCommerce REST) for tests."""
