@@ -23,6 +23,7 @@
         "retail_sync_customers",
         "retail_sync_finance",
         "retail_sync_mapping",
+        "retail_sync_poller",
     ],
     "data": [],
 }

@@ -31,9 +31,9 @@ installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_modul
     WHERE state = 'installed' AND name IN ('retail_sync', 'retail_sync_core',
     'retail_sync_queue', 'retail_sync_stock', 'retail_sync_pos', 'retail_sync_ecom',
     'retail_sync_payments', 'retail_sync_catalog', 'retail_sync_customers',
-    'retail_sync_finance', 'retail_sync_mapping', 'retail_sync_demo',
-    'retail_sync_test_handler')")"
-[ "$installed" = 13 ] || rs_die "only $installed of the 13 Retail Sync modules installed"
+    'retail_sync_finance', 'retail_sync_mapping', 'retail_sync_poller',
+    'retail_sync_demo', 'retail_sync_test_handler')")"
+[ "$installed" = 14 ] || rs_die "only $installed of the 14 Retail Sync modules installed"
 
 # The checked-in translation templates must match the code (make i18n rewrites them).
 bash "$RS_ROOT/setup/i18n.sh" --check "$RS_TEST_DB"
