@@ -127,6 +127,7 @@ class Simulator:
         late_delay=2.0,
         seed=13,
         first_id=None,
+        retry_writes=False,
     ):
         self.pos = pos
         self.stores, self.skus = stores, skus
@@ -135,6 +136,8 @@ class Simulator:
         self.committed = {}
         self.rows = {}
         self.failed = []
+        self.retry_writes = retry_writes
+        self.write_retries = 0
         self._next = (first_id if first_id is not None else pos.max_id()) + 1
         self._lock = threading.Lock()
         self._late = []
@@ -168,16 +171,21 @@ class Simulator:
         self._commit(row)
         return row
 
-    def _commit(self, row, conn=None):
-        try:
-            if conn is None:
+    def _commit(self, row):
+        """Insert and commit ``row``. With ``retry_writes`` (a till whose database
+        restarts waits for it) a failed write is tried again for up to 2 minutes;
+        else it is recorded in ``failed``."""
+        deadline = time.monotonic() + 120
+        while True:
+            try:
                 self.pos.insert([row])
-            else:
-                self.pos.insert([row], conn=conn)
-                conn.commit()
-        except Exception as exc:  # the source is down: the till keeps it
-            self.failed.append((row, exc))
-            return
+                break
+            except Exception as exc:
+                if not self.retry_writes or time.monotonic() > deadline:
+                    self.failed.append((row, exc))
+                    return
+                self.write_retries += 1
+                time.sleep(0.5)
         self.committed[row["sale_id"]] = time.time()
         self.rows[row["sale_id"]] = row
 
