@@ -109,6 +109,26 @@ def bound(kind, watermark, overlap, continuing=False):
     return int(result) if result == result.to_integral_value() else result
 
 
+def remember(history, now, before, window, keep=2):
+    """The history of polls, ``[[unix time, watermark text before the poll]]``,
+    with this poll added: the entries of the last ``window`` seconds, and at least
+    the last ``keep`` (after an outage, the poll before it)."""
+    history = [list(entry) for entry in (history or [])] + [[now, before or ""]]
+    recent = [entry for entry in history if entry[0] >= now - window]
+    return history[-max(keep, len(recent)) :]
+
+
+def bound_in_time(kind, history, now, window):
+    """The lowest watermark the poller had in the last ``window`` seconds (or
+    at its previous polls): a row whose transaction id was taken then and that
+    committed since is past it, however many rows committed meanwhile (a burst
+    after an outage). None when the history says nothing."""
+    if not window or not history:
+        return None
+    values = [decode(kind, text) for _when, text in history if text]
+    return min(values) if values else None
+
+
 def trim_ties(values, limit):
     """How many rows of a read to take. A read asks for ``limit`` + 1 rows: when
     the extra row shares the watermark of the last row taken, the batch was cut

@@ -78,6 +78,14 @@ class RetailSyncChannel(models.Model):
         "and time) so rows committed late are not missed; rows read twice are "
         "absorbed by their event id",
     )
+    poll_overlap_seconds = fields.Float(
+        "Overlap in time (s)",
+        default=0,
+        help="For a transaction id: also read again from the watermark the poller "
+        "had this many seconds ago (and at its previous poll), so a sale committed "
+        "up to that late is read even after a burst of rows (a till flushing what "
+        "it kept during an outage) moved the id far past it",
+    )
     poll_key_column = fields.Char(
         "Row key column",
         help="The row's own unique id (for dead letters and logs); empty: the "
@@ -125,6 +133,7 @@ class RetailSyncChannel(models.Model):
         "poll_interval",
         "poll_batch_size",
         "poll_overlap",
+        "poll_overlap_seconds",
     )
     def _check_poll(self):
         for channel in self.filtered(lambda c: c.kind == "polled"):
@@ -142,7 +151,7 @@ class RetailSyncChannel(models.Model):
                 raise ValidationError(
                     self.env._("The interval and the rows per poll are at least 1.")
                 )
-            if channel.poll_overlap < 0:
+            if channel.poll_overlap < 0 or channel.poll_overlap_seconds < 0:
                 raise ValidationError(self.env._("The overlap cannot be negative."))
 
     def _poll_ready(self):

@@ -1,6 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class RetailSyncMapping(models.Model):
@@ -21,6 +22,14 @@ class RetailSyncMapping(models.Model):
 
     @api.constrains("topic_header", "signature_header", "delivery_id_headers")
     def _check_headers(self):
-        return super(
-            RetailSyncMapping, self.filtered(lambda m: m.platform != "polled")
-        )._check_headers()
+        webhooks = self.filtered(lambda m: m.platform != "polled")
+        for mapping in webhooks:
+            if not (mapping.topic_header and mapping.signature_header):
+                raise ValidationError(
+                    self.env._(
+                        "Mapping %s receives webhooks: name its topic and signature "
+                        "headers.",
+                        mapping.display_name,
+                    )
+                )
+        return super(RetailSyncMapping, webhooks)._check_headers()

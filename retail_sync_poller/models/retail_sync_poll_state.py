@@ -43,6 +43,11 @@ class RetailSyncPollState(models.Model):
     watermark = fields.Char(
         readonly=True, help="The highest watermark read and stored so far"
     )
+    watermark_history = fields.Json(
+        readonly=True,
+        help="[unix time, watermark before the poll] of the recent polls: the "
+        "overlap in seconds reads again from the lowest",
+    )
     last_poll_at = fields.Datetime("Last poll", readonly=True)
     last_success_at = fields.Datetime("Last successful poll", readonly=True)
     last_rows = fields.Integer("Rows read", readonly=True)
@@ -252,6 +257,12 @@ class RetailSyncPollState(models.Model):
         column = channel.poll_watermark_column
         ours = wm.decode(kind, self.watermark)
         bound = wm.bound(kind, ours, channel.poll_overlap, continuing=self.last_full)
+        clock = time.time()
+        window = channel.poll_overlap_seconds
+        if not self.last_full and kind == wm.NUMBER and window > 0:
+            in_time = wm.bound_in_time(kind, self.watermark_history, clock, window)
+            if in_time is not None and bound is not None:
+                bound = min(bound, in_time)
         source = channel._poll_source()
         limit = channel.poll_batch_size
         try:
@@ -278,6 +289,11 @@ class RetailSyncPollState(models.Model):
         self.write(
             {
                 "watermark": wm.encode(kind, newest),
+                "watermark_history": wm.remember(
+                    self.watermark_history, clock, wm.encode(kind, ours), window
+                )
+                if window > 0 and kind == wm.NUMBER
+                else False,
                 "last_poll_at": now,
                 "last_success_at": now,
                 "last_rows": len(rows),

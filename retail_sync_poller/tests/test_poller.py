@@ -98,6 +98,32 @@ class TestPoller(PollerMixin, TransactionCase):
             "legacy-pos-sale:3", self.legacy_events(blind).mapped("external_id")
         )
 
+    def test_late_commit_after_a_burst_is_read_by_the_overlap_in_time(self):
+        """A till flushing the sales it kept during an outage moves the ids far
+        past a sale that commits a little late: an overlap in ids misses it, the
+        overlap in seconds does not."""
+        ids_only = self.make_polled("LEGACY-IDS", poll_overlap=2)
+        self.legacy.write({"poll_overlap": 2, "poll_overlap_seconds": 60})
+        channels = (self.legacy, ids_only)
+        self.sell((1, "T-SHIRT", 1), (2, "T-SHIRT", 1))
+        for channel in channels:
+            self.poll(channel)
+        self.sell((4, "T-SHIRT", 1))  # sale 3 has its id, not committed yet
+        for channel in channels:
+            self.poll(channel)
+        self.sell(*[(i, "T-SOCKS", 1) for i in range(5, 31)])  # the burst
+        for channel in channels:
+            self.poll(channel)
+        self.sell((3, "T-SHIRT", 2))
+        for channel in channels:
+            self.poll(channel)
+        self.assertIn("legacy-pos-sale:3", self.legacy_events().mapped("external_id"))
+        self.assertEqual(len(self.legacy_events()), 30)
+        self.assertNotIn(
+            "legacy-pos-sale:3", self.legacy_events(ids_only).mapped("external_id")
+        )
+        self.assertEqual(self.state().watermark, "30")
+
     def test_source_down_backs_off_alerts_and_catches_up(self):
         secret = "s3cret-pw"
         self.legacy.sudo().write(

@@ -3,6 +3,7 @@
 import os
 import time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..engine import sources
@@ -98,6 +99,17 @@ class TestWatermarkEngine(TransactionCase):
         self.assertEqual(wm.trim_ties([1, 2, 3], 4), 3)
         self.assertEqual(wm.trim_ties([3, 3, 3], 2), 2)
 
+    def test_history_of_the_overlap_in_time(self):
+        history = wm.remember(None, 100.0, "", 30)
+        history = wm.remember(history, 105.0, "10", 30)
+        history = wm.remember(history, 110.0, "40", 30)
+        self.assertEqual(wm.bound_in_time(wm.NUMBER, history, 110.0, 30), 10)
+        # Long after (an outage): the previous polls are kept all the same.
+        history = wm.remember(history, 500.0, "45", 30)
+        self.assertEqual([entry[1] for entry in history], ["40", "45"])
+        self.assertEqual(wm.bound_in_time(wm.NUMBER, history, 500.0, 30), 40)
+        self.assertIsNone(wm.bound_in_time(wm.NUMBER, history, 500.0, 0))
+
     def test_sql_error_messages_hide_the_password(self):
         source = sources.SqlSource(
             "postgresql+psycopg2://pos:hunter2@127.0.0.1:9/pos",
@@ -109,3 +121,22 @@ class TestWatermarkEngine(TransactionCase):
         with self.assertRaises(sources.SourceError) as caught:
             source.read(None, 10)
         self.assertNotIn("hunter2", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestPolledMapping(TransactionCase):
+    def test_only_webhook_mappings_need_their_headers(self):
+        Mapping = self.env["retail.sync.mapping"]
+        polled = Mapping.create(
+            {"name": "Till", "code": "till-test", "platform": "polled"}
+        )
+        self.assertFalse(polled.topic_header)
+        with self.assertRaises(ValidationError):
+            Mapping.create(
+                {
+                    "name": "Shop",
+                    "code": "shop-test",
+                    "platform": "other",
+                    "delivery_id_headers": "X-Id",
+                }
+            )

@@ -37,7 +37,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from live.live_odoo import LiveOdoo, pg_connect
+from live.live_odoo import LiveOdoo, pg_connect, port_busy
 from reference_legacy_pos.legacy_pos import QUERY, LegacyPos, Simulator
 from reference_legacy_pos.pg_cluster import LegacyPgCluster
 
@@ -89,6 +89,17 @@ def kill_server(odoo):
             pass
     odoo.process.wait()
     odoo.process = None
+    # The listening sockets close when the last process holding them is gone.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (
+        port_busy(odoo.http_port) or port_busy(odoo.gevent_port)
+    ):
+        for target in children(pid):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.5)
 
 
 def event_times(database, channel_id):
@@ -138,6 +149,23 @@ def wait(predicate, timeout, interval=1.0):
     return predicate()
 
 
+def wait_progress(count, target, timeout, stall=120, interval=5.0):
+    """Wait until ``count()`` reaches ``target``, or stops moving for ``stall``
+    seconds (rows that will never come: they are counted as lost)."""
+    deadline = time.monotonic() + timeout
+    last, moved = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        current = count()
+        if current >= target:
+            return True
+        if current != last:
+            last, moved = current, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            return False
+        time.sleep(interval)
+    return False
+
+
 def setup(odoo, dsn, args):
     mapping_id = odoo.call(
         "retail.sync.mapping",
@@ -159,6 +187,7 @@ def setup(odoo, dsn, args):
             "poll_query": QUERY,
             "poll_watermark_column": "sale_id",
             "poll_overlap": args.overlap,
+            "poll_overlap_seconds": args.overlap_seconds,
             "poll_interval": args.interval,
             "poll_batch_size": args.batch,
             "poll_alert_failures": 2,
@@ -241,6 +270,7 @@ def main():
     parser.add_argument("--backlog", type=int, default=100_000)
     parser.add_argument("--interval", type=int, default=5)
     parser.add_argument("--overlap", type=float, default=50)
+    parser.add_argument("--overlap-seconds", type=float, default=30)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--outage", type=float, default=15.0)
     parser.add_argument("--settle-seconds", type=float, default=1800.0)
@@ -285,10 +315,12 @@ def run(odoo, cluster, pos, args, figures):
     print(f"steady: {args.rate:g} sales/s for {args.seconds:g} s", flush=True)
     simulator.run(args.seconds)
     steady_ids = set(simulator.committed)
-    wait(
-        lambda: len(set(event_times(args.database, channel_id)[0]) & steady_ids)
-        >= len(steady_ids),
+    wait_progress(
+        lambda: len(set(event_times(args.database, channel_id)[0]) & steady_ids),
+        len(steady_ids),
         120,
+        stall=30,
+        interval=1.0,
     )
     applied, _states, _total = event_times(args.database, channel_id)
     delays = [applied[i] - simulator.committed[i] for i in steady_ids if i in applied]
@@ -345,10 +377,10 @@ def run(odoo, cluster, pos, args, figures):
     figures["backlog_ingested_s"] = time.monotonic() - backlog_written
     figures["backlog_stored"] = stored_count(args.database, channel_id, first_backlog)
     committed = set(simulator.committed)
-    wait(
-        lambda: len(event_times(args.database, channel_id)[0]) >= len(committed),
+    wait_progress(
+        lambda: len(event_times(args.database, channel_id)[0]),
+        len(committed),
         args.settle_seconds,
-        5.0,
     )
     figures["backlog_applied_s"] = time.monotonic() - backlog_written
     applied, states, total = event_times(args.database, channel_id)
@@ -395,7 +427,8 @@ def render(f, args):
         f"cd tests && python bench/bench_poller.py --database {args.database} "
         f"--port {args.port} --rate {args.rate:g} --seconds {args.seconds:g} "
         f"--backlog {args.backlog} --interval {args.interval} --overlap "
-        f"{args.overlap:g} --batch {args.batch}"
+        f"{args.overlap:g} --overlap-seconds {args.overlap_seconds:g} "
+        f"--batch {args.batch} --outage {args.outage:g}"
     )
     lines = [
         f"Run {when}, commit {git_commit()}, {platform.node()} "
