@@ -93,7 +93,7 @@ class SqlSource:
         except (sa_exc.SQLAlchemyError, ImportError, OSError, ValueError) as exc:
             raise self._error(exc) from None
 
-    def read(self, bound, limit):
+    def fetch(self, bound, limit):
         """Up to ``limit`` + 1 rows past ``bound`` in watermark order (the extra
         one says the batch is full, and whether it was cut among equal
         watermarks)."""
@@ -163,7 +163,7 @@ class CsvSource:
         found.sort(key=lambda item: item[:3])
         return found
 
-    def read(self, bound, limit):
+    def fetch(self, bound, limit):
         found = self._rows(bound)
         return [row for *_key, row in found[: limit + 1]]
 

@@ -266,7 +266,7 @@ class RetailSyncPollState(models.Model):
         source = channel._poll_source()
         limit = channel.poll_batch_size
         try:
-            rows = source.read(bound, limit)
+            rows = source.fetch(bound, limit)
             values = [self._row_watermark(kind, column, row) for row in rows]
         except sources.SourceError as exc:
             return self._poll_failed(channel, exc, now)

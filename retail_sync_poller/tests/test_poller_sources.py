@@ -38,7 +38,7 @@ class TestPollerCsv(PollerMixin, TransactionCase):
             poll_overlap=5,
         )
 
-    def write(self, name, *lines, settled=True):
+    def export(self, name, *lines, settled=True):
         path = self.exports / name
         path.write_text(HEADER + "".join(lines))
         if settled:
@@ -47,15 +47,15 @@ class TestPollerCsv(PollerMixin, TransactionCase):
         return path
 
     def test_csv_folder_is_polled_file_by_file(self):
-        self.write("sales_001.csv", csv_line(1), csv_line(2, "T-SOCKS", "2"))
-        self.write("other.csv", csv_line(99))
+        self.export("sales_001.csv", csv_line(1), csv_line(2, "T-SOCKS", "2"))
+        self.export("other.csv", csv_line(99))
         self.poll(self.csv)
         self.assertEqual(
             self.legacy_events(self.csv).mapped("external_id"),
             ["legacy-pos-sale:1", "legacy-pos-sale:2"],
         )
-        self.write("sales_002.csv", csv_line(3))
-        writing = self.write("sales_003.csv", csv_line(4), settled=False)
+        self.export("sales_002.csv", csv_line(3))
+        writing = self.export("sales_003.csv", csv_line(4), settled=False)
         self.poll(self.csv)
         state = self.state(self.csv)
         self.assertEqual(state.watermark, "3", "a file still being written waits")
@@ -119,7 +119,7 @@ class TestWatermarkEngine(TransactionCase):
             timeout=2,
         )
         with self.assertRaises(sources.SourceError) as caught:
-            source.read(None, 10)
+            source.fetch(None, 10)
         self.assertNotIn("hunter2", str(caught.exception))
 
 
