@@ -3,6 +3,7 @@ the reference legacy POS (a SQLite sales table) while its simulator writes sales
 some committed late inside the overlap window; every sale lands exactly once."""
 
 import collections
+import shutil
 import tempfile
 import threading
 import uuid
@@ -14,7 +15,13 @@ from .test_live_stock import on_hand
 
 def test_the_runner_polls_a_legacy_pos_and_every_sale_lands_once(live_odoo):
     folder = tempfile.mkdtemp(prefix="rs-live-legacy-")
-    dsn = f"sqlite:///{folder}/legacy.db"
+    try:
+        check_polling(live_odoo, f"sqlite:///{folder}/legacy.db")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_polling(live_odoo, dsn):
     pos = LegacyPos(dsn).create_schema()
     run = uuid.uuid4().hex[:4].upper()  # the live database outlives a run
     store = f"L{run}"
