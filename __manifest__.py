@@ -25,6 +25,7 @@
         "retail_sync_mapping",
         "retail_sync_shopify",
         "retail_sync_woocommerce",
+        "retail_sync_poller",
     ],
     "data": [],
 }

@@ -3,7 +3,8 @@
 # They print their figures and record them in docs/benchmarks.md. Arguments (or
 # BENCH= with make) name the benchmarks to run: ingest, stock, overview, orders,
 # customers, cluster (ingestion through HAProxy to one node, then two: ports
-# RS_BENCH_HTTP_PORT+10..15).
+# RS_BENCH_HTTP_PORT+10..15), poller (the legacy POS poller: its reference database
+# in a PostgreSQL cluster of its own on RS_BENCH_HTTP_PORT+20).
 source "$(dirname "$0")/lib.sh"
 
 bash "$RS_ROOT/setup/install.sh"
@@ -24,7 +25,7 @@ rm -rf "$RS_DATA_DIR/filestore/$BENCH_DB"
 cd "$RS_ROOT/tests"
 export RS_BENCH_DB="$BENCH_DB"
 # Which benchmarks: all by default, or those named (`make bench BENCH="overview"`).
-for bench in ${*:-ingest stock overview orders customers cluster}; do
+for bench in ${*:-ingest stock overview orders customers cluster poller}; do
     [ -f "bench/bench_$bench.py" ] || rs_die "no benchmark named $bench"
     "$RS_VENV/bin/python" "bench/bench_$bench.py" ${RS_BENCH_HTTP_PORT:+--port "$RS_BENCH_HTTP_PORT"}
 done

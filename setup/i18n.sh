@@ -15,6 +15,7 @@ source "$(dirname "$0")/lib.sh"
 ADDONS=(retail_sync_core retail_sync_queue retail_sync_stock retail_sync_pos
         retail_sync_ecom retail_sync_payments retail_sync_catalog retail_sync_customers
         retail_sync_finance retail_sync_mapping retail_sync_shopify retail_sync_woocommerce
+        retail_sync_poller
         addons/retail_sync_demo)
 
 check=""

@@ -32,8 +32,9 @@ installed="$(rs_psql -d "$RS_TEST_DB" -tAc "SELECT count(*) FROM ir_module_modul
     'retail_sync_queue', 'retail_sync_stock', 'retail_sync_pos', 'retail_sync_ecom',
     'retail_sync_payments', 'retail_sync_catalog', 'retail_sync_customers',
     'retail_sync_finance', 'retail_sync_mapping', 'retail_sync_shopify',
-    'retail_sync_woocommerce', 'retail_sync_demo', 'retail_sync_test_handler')")"
-[ "$installed" = 15 ] || rs_die "only $installed of the 15 Retail Sync modules installed"
+    'retail_sync_woocommerce', 'retail_sync_poller', 'retail_sync_demo',
+    'retail_sync_test_handler')")"
+[ "$installed" = 16 ] || rs_die "only $installed of the 16 Retail Sync modules installed"
 
 # The checked-in translation templates must match the code (make i18n rewrites them).
 bash "$RS_ROOT/setup/i18n.sh" --check "$RS_TEST_DB"
