@@ -285,7 +285,16 @@ class RetailSyncFieldOwner(models.Model):
 
     @api.model
     def _write_stamps(self, model_name, rows, channel_id):
-        """Upsert (res id, field, written at) stamps; a stamp only moves forward."""
+        """Upsert (res id, field, written at) stamps; a stamp only moves forward.
+        Several rows for one field of one record (two events of a batch writing
+        the same customer) are one: the latest, as one upsert cannot touch a row
+        twice."""
+        latest = {}
+        for res_id, name, written_at in rows:
+            known = latest.get((res_id, name))
+            if known is None or known < written_at:
+                latest[(res_id, name)] = written_at
+        rows = [(res_id, name, when) for (res_id, name), when in latest.items()]
         if not rows:
             return
         self.env["retail.sync.field.stamp"].flush_model()
