@@ -170,8 +170,15 @@ class RetailSyncHandlerCustomerUpserted(models.AbstractModel):
         for slot in slots:
             merged, split_list = {}, []
             for event, _customer, values in slot["items"]:
+                # The later events of a new customer see what the earlier ones
+                # set (an owner-only email is no longer theirs to give).
                 split = Owner._split(
-                    channel, "res.partner", values, event.occurred_at, event=event
+                    channel,
+                    "res.partner",
+                    values,
+                    event.occurred_at,
+                    record=dict(merged),
+                    event=event,
                 )
                 merged.update(split.applied)
                 split_list.append(split)

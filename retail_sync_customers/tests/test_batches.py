@@ -191,3 +191,24 @@ class TestCustomerBatches(CustomersMixin, TransactionCase):
         )
         self.assertEqual((first.state, changed.state), ("done", "done"))
         self.assertEqual(partner.name, "Olu Ade")
+
+    def test_a_later_event_of_a_new_customer_meets_its_owner_only_fields(self):
+        """A till's sign-up gives the customer its first email; the same
+        customer's next event in the batch may not change it (the storefront
+        owns emails), as if it had come after the creation."""
+        signup, edit = self.send_in_one_batch(
+            dict(
+                self.upsert_event("P1", name="Pia", emails=["pia@example.com"]),
+                sequence=1,
+            ),
+            dict(
+                self.upsert_event("P1", emails=["pia.new@example.com"]),
+                sequence=2,
+            ),
+            channel=self.pos,
+        )
+        self.assertEqual((signup.state, edit.state), ("done", "done"))
+        partner = self.bound(self.pos, "P1")
+        self.assertEqual(partner.email, "pia@example.com")
+        self.assertIn("email", edit.result["ignored"])
+        self.assertNotIn("ignored", signup.result)

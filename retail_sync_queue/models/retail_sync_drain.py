@@ -626,12 +626,13 @@ class RetailSyncDrain(models.AbstractModel):
         """Whether the handler of ``contract`` applies batches (asked once per
         contract and transaction: a drain of 1,000 keys asks for each)."""
         cache = self.env.cr.cache.setdefault("retail_sync.batches", {})
-        if contract.id not in cache:
-            cache[contract.id] = bool(
+        key = (contract.id, contract.handler_model)
+        if key not in cache:
+            cache[key] = bool(
                 contract.handler_model in self.env
                 and contract._handler()._apply_in_batches
             )
-        return cache[contract.id]
+        return cache[key]
 
     @api.model
     def _drain_one(self, event, channel, key_state):
