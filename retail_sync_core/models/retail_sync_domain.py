@@ -70,6 +70,20 @@ class RetailSyncDomain(models.Model):
         "pos:<store>:<register>, so that two drains never move one store's stock "
         "at once.",
     )
+    drain_keys_per_job = fields.Integer(
+        "Keys per job",
+        default=100,
+        help="For a domain that drains many keys per job: how many ordering keys "
+        "one job takes at most. More keys make fewer, longer transactions: right "
+        "for master data with one event per key (a sign-up burst), wrong for a "
+        "domain whose pushes must interleave with its drains.",
+    )
+    drain_events_per_job = fields.Integer(
+        "Events per job",
+        default=500,
+        help="For a domain that drains many keys per job: how many events one job "
+        "applies at most, whatever the number of keys.",
+    )
     has_sync_tier = fields.Boolean(
         "Sync tier per channel",
         default=True,
@@ -122,6 +136,8 @@ class RetailSyncDomain(models.Model):
             "drain_mode": self.drain_mode,
             "drain_partitions": self.drain_partitions,
             "partition_segment": self.partition_segment,
+            "drain_keys_per_job": self.drain_keys_per_job,
+            "drain_events_per_job": self.drain_events_per_job,
             "dependency_timeout_minutes": self.dependency_timeout_minutes,
         }
 

@@ -188,7 +188,10 @@ class RetailSyncFieldOwner(models.Model):
     @api.model
     def _split_many(self, channel, model_name, items):
         """``_split`` for many (record or None, values, occurred_at, event) items
-        of one channel at once: one read of the stamps, one insert of conflicts."""
+        of one channel at once: one read of the stamps, one insert of conflicts.
+        Instead of None, the record may be a dict: the values of a record about
+        to be created by earlier events of the same batch (an owner-only field
+        they set is no longer empty)."""
         rules = self._rules_of(model_name)
         if not rules:
             return [
@@ -197,7 +200,7 @@ class RetailSyncFieldOwner(models.Model):
             ]
         stamps = self._stamps(
             model_name,
-            [record.id for record, _v, _o, _e in items if record],
+            [record.id for record, _v, _o, _e in items if _is_record(record)],
             [name for name, rule in rules.items() if rule[1] == LATEST_WINS],
         )
         splits, conflicts = [], []
@@ -217,7 +220,7 @@ class RetailSyncFieldOwner(models.Model):
                     if not (rule[1] == OWNER_ONLY and _is_empty(record, name)):
                         reason = self.env._("ignored: owned by %s", rule[4])
                 elif rule[1] == LATEST_WINS:
-                    last = record and stamps.get((record.id, name))
+                    last = _is_record(record) and stamps.get((record.id, name))
                     if last and occurred_at and last[0] > occurred_at:
                         reason = self.env._(
                             "ignored: older than the value written at %(when)s by "
@@ -236,7 +239,7 @@ class RetailSyncFieldOwner(models.Model):
                             "channel_id": channel.id,
                             "event_id": event.id if event else False,
                             "model_name": model_name,
-                            "res_id": record.id if record else False,
+                            "res_id": record.id if _is_record(record) else False,
                             "field_name": name,
                             "owner": rule[4],
                             "reason": reason,
@@ -285,7 +288,16 @@ class RetailSyncFieldOwner(models.Model):
 
     @api.model
     def _write_stamps(self, model_name, rows, channel_id):
-        """Upsert (res id, field, written at) stamps; a stamp only moves forward."""
+        """Upsert (res id, field, written at) stamps; a stamp only moves forward.
+        Several rows for one field of one record (two events of a batch writing
+        the same customer) are one: the latest, as one upsert cannot touch a row
+        twice."""
+        latest = {}
+        for res_id, name, written_at in rows:
+            known = latest.get((res_id, name))
+            if known is None or known < written_at:
+                latest[(res_id, name)] = written_at
+        rows = [(res_id, name, when) for (res_id, name), when in latest.items()]
         if not rows:
             return
         self.env["retail.sync.field.stamp"].flush_model()
@@ -361,8 +373,15 @@ class RetailSyncFieldOwner(models.Model):
         return action
 
 
+def _is_record(record):
+    return isinstance(record, models.BaseModel) and bool(record)
+
+
 def _is_empty(record, name):
-    """Whether ``record`` (None: not created yet) has no value in field ``name``."""
+    """Whether ``record`` (None: not created yet; a dict: the values it is about
+    to be created with) has no value in field ``name``."""
+    if isinstance(record, dict):
+        return not record.get(name)
     return not record or name not in record._fields or not record[name]
 
 

@@ -31,6 +31,27 @@ class RetailSyncLock(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _try_many(self, namespace, keys):
+        """``_try`` for many text keys in one query: the keys whose lock this
+        transaction took (those another transaction holds are left out), in the
+        order given. Never waits, so taking many at once cannot deadlock."""
+        if not keys:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pg_try_advisory_xact_lock(%s, hashtext(k.key))
+                  FROM unnest(%s::varchar[]) WITH ORDINALITY AS k(key, position)
+                 ORDER BY k.position
+                """,
+                namespace,
+                list(keys),
+            )
+        )
+        taken = [row[0] for row in self.env.cr.fetchall()]
+        return [key for key, ok in zip(keys, taken, strict=True) if ok]
+
+    @api.model
     def _wait(self, namespace, key, timeout_ms=None):
         """Take the lock, waiting for the transaction that holds it; with
         ``timeout_ms``, at most that long (then False, nothing else changed)."""

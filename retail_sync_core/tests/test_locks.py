@@ -31,3 +31,28 @@ class TestLocks(TransactionCase):
         self.assertTrue(Lock._wait(locks.PUSH_CHANNEL, 424242, timeout_ms=200))
         self.env.cr.execute("SHOW lock_timeout")
         self.assertEqual(self.env.cr.fetchone()[0], "0")
+
+    def test_try_many_takes_the_free_locks_and_leaves_the_held_ones(self):
+        """One query for many keys: those another transaction holds are left
+        out, the others taken (held by this transaction, as ``_try`` would)."""
+        Lock = self.env["retail.sync.lock"]
+        other = self.registry.cursor()
+        try:
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                (locks.DRAIN_KEY, "7:customer:held"),
+            )
+            taken = Lock._try_many(
+                locks.DRAIN_KEY,
+                ["7:customer:a", "7:customer:held", "7:customer:b"],
+            )
+            self.assertEqual(taken, ["7:customer:a", "7:customer:b"])
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
+                (locks.DRAIN_KEY, "7:customer:a"),
+            )
+            self.assertFalse(other.fetchone()[0], "taken by this transaction")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(Lock._try_many(locks.DRAIN_KEY, []), [])

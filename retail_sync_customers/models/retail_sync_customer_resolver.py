@@ -15,6 +15,7 @@ INBOUND_CONTEXT = {
     "mail_notrack": True,
 }
 ADDRESS_FIELDS = ("street", "street2", "city", "zip")
+X2MANY = ("one2many", "many2many")
 
 
 class CustomerReviewWait(WaitingError):
@@ -290,9 +291,11 @@ class RetailSyncCustomerResolver(models.AbstractModel):
         if not specs:
             return self.env["res.partner"]
         Partner = self.env["res.partner"].sudo().with_context(**INBOUND_CONTEXT)
+        defaults = self._create_defaults(Partner) if len(specs) > 1 else {}
         partners = Partner.create(
             [
                 {
+                    **defaults,
                     "company_id": False,
                     "customer_rank": 1,
                     **values,
@@ -306,6 +309,19 @@ class RetailSyncCustomerResolver(models.AbstractModel):
             [(customer, p) for (customer, _v), p in zip(specs, partners, strict=True)],
         )
         return partners
+
+    @api.model
+    def _create_defaults(self, Partner):
+        """The default values of a new customer's plain fields, computed once for
+        a batch: ``create`` asks ``default_get`` for every record otherwise, and
+        some defaults run a query each (the invoice report choice of account:
+        one count per customer). Relational lists keep their per-record path."""
+        names = [
+            name
+            for name, field in Partner._fields.items()
+            if field.default and not field.compute and field.type not in X2MANY
+        ]
+        return Partner.default_get(names)
 
     @api.model
     def _claim_and_bind(self, channel, pairs):

@@ -1,1 +1,1 @@
-from . import test_customers, test_erasure, test_ownership
+from . import test_batches, test_customers, test_erasure, test_ownership

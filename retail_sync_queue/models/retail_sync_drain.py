@@ -28,8 +28,8 @@ DRAIN_BATCH = 200
 # Concurrency conflicts (two drains moving one product) retry the job a second later;
 # past this many tries the job fails and the sweeper cron takes the key up again.
 DRAIN_MAX_RETRIES = 60
-# Keys, and events, one domain drain job takes: short transactions let pushes
-# interleave.
+# Keys, and events, one domain drain job takes unless its domain says otherwise
+# (Keys per job, Events per job): short transactions let pushes interleave.
 DOMAIN_KEYS = 100
 DOMAIN_EVENTS = 500
 # Keys of a many-keys job that its handler does not batch (a refund, an update)
@@ -313,6 +313,23 @@ class RetailSyncDrain(models.AbstractModel):
         )
 
     @api.model
+    def _lock_keys(self, keys):
+        """``_lock_key`` for many (channel id, ordering key) in one query: those
+        whose lock this transaction took, in the order given."""
+        names = {f"{channel_id}:{key}": (channel_id, key) for channel_id, key in keys}
+        taken = self.env["retail.sync.lock"]._try_many(locks.DRAIN_KEY, list(names))
+        return [names[name] for name in taken]
+
+    @api.model
+    def _domain_limits(self, domain):
+        """(keys, events) one drain job of a many-keys domain takes at most."""
+        Domain = self.env["retail.sync.domain"]
+        return (
+            Domain._setting(domain, "drain_keys_per_job") or DOMAIN_KEYS,
+            Domain._setting(domain, "drain_events_per_job") or DOMAIN_EVENTS,
+        )
+
+    @api.model
     def _pending_of_key(self, channel_id, ordering_key, limit):
         """The key's events still to apply, in the order they apply."""
         Event = self.env["retail.sync.event"]
@@ -425,6 +442,7 @@ class RetailSyncDrain(models.AbstractModel):
     def _drain_partition(self, domain, partition):
         self.env["retail.sync.event"].flush_model()
         in_partition = self._partition_filter(domain, partition)
+        max_keys, max_events = self._domain_limits(domain)
         self.env.cr.execute(
             SQL(
                 """
@@ -436,16 +454,12 @@ class RetailSyncDrain(models.AbstractModel):
                 """,
                 domain,
                 in_partition,
-                DOMAIN_KEYS + 1,
+                max_keys + 1,
             )
         )
         keys = self.env.cr.fetchall()
-        locked = [
-            (channel_id, key)
-            for channel_id, key in keys[:DOMAIN_KEYS]
-            if self._lock_key(channel_id, key)
-        ]
-        runs_by_contract, room, more = {}, DOMAIN_EVENTS, len(keys) > DOMAIN_KEYS
+        locked = self._lock_keys(keys[:max_keys])
+        runs_by_contract, room, more = {}, max_events, len(keys) > max_keys
         by_key_drain = []
         # The state and pending events of every locked key, read at once.
         key_states = self.env["retail.sync.key.state"]._for_keys(locked)
@@ -504,7 +518,7 @@ class RetailSyncDrain(models.AbstractModel):
         # another job held (it looks after them when it commits), and those this
         # job tried and could not move (stuck behind a failed event or a gap:
         # following up on them would spin).
-        left_out = (set(keys[:DOMAIN_KEYS]) - set(locked)) | (tried - progressed)
+        left_out = (set(keys[:max_keys]) - set(locked)) | (tried - progressed)
         job, options = self._domain_job(domain, partition)
         self.env["retail.sync.job"]._follow_up_after_commit(
             *job,
@@ -591,8 +605,9 @@ class RetailSyncDrain(models.AbstractModel):
         """The run of events, from the head, that one handler call can apply at
         once: same contract, each next in order. Empty when the handler does not
         take batches or the head needs the one-by-one path (failed, dead)."""
-        head = events[:1]
-        if not head or not head._handler()._apply_in_batches:
+        # Kept in the events' prefetch set: a slice would read its head alone.
+        head = events[:1].with_prefetch(events._prefetch_ids)
+        if not head or not self._batches(head.contract_id):
             return []
         run, state, now = [], key_state._as_engine_state(), time.time()
         for event in events:
@@ -605,6 +620,19 @@ class RetailSyncDrain(models.AbstractModel):
             run.append((event, candidate, decision))
             state = ordering.advance(state, candidate)
         return run
+
+    @api.model
+    def _batches(self, contract):
+        """Whether the handler of ``contract`` applies batches (asked once per
+        contract and transaction: a drain of 1,000 keys asks for each)."""
+        cache = self.env.cr.cache.setdefault("retail_sync.batches", {})
+        key = (contract.id, contract.handler_model)
+        if key not in cache:
+            cache[key] = bool(
+                contract.handler_model in self.env
+                and contract._handler()._apply_in_batches
+            )
+        return cache[key]
 
     @api.model
     def _drain_one(self, event, channel, key_state):

@@ -18,8 +18,6 @@ from odoo.addons.retail_sync_queue.tests.common import (
     run_after_commit,
 )
 
-DRAIN_MODULE = "odoo.addons.retail_sync_queue.models.retail_sync_drain"
-
 
 def points(event_id, member, earned, sequence):
     return make_event(
@@ -262,8 +260,10 @@ class TestNewDomain(ChannelMixin, HttpCase):
             },
         )
         [main] = pending_jobs(self.env)
-        with patch(f"{DRAIN_MODULE}.DOMAIN_KEYS", 1):
-            perform_job(self.env, main)
+        self.env.ref(
+            "retail_sync_test_handler.retail_sync_domain_loyalty"
+        ).drain_keys_per_job = 1
+        perform_job(self.env, main)
         states = [self.event(i).state for i in ("m1", "m2")]
         self.assertEqual(states, ["done", "queued"])
         # What its snapshot showed as waiting has run and gone.
