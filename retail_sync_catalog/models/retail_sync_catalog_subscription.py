@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 import time
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from psycopg2 import OperationalError
@@ -330,17 +331,26 @@ class RetailSyncCatalogSubscription(models.Model):
 
     def _data(self, products):
         """{product id: document data} of subscribed products, in the
-        subscription's pricelist and currency, with its fields."""
+        subscription's pricelist and currency, with its fields.
+
+        Thousands of products at a time (a push, a full pass batch): what a
+        variant shares with its template (name, sales price, category, unit,
+        currency, description) is read on the templates, and the attribute
+        values once per batch, instead of through the variant's delegated and
+        computed fields one variant at a time (`_batch_facts`); the values are
+        those Odoo's fields give."""
         self.ensure_one()
         currency = self.currency_id
+        facts = self._batch_facts(products)
         if self.pricelist_id:
-            prices = self.pricelist_id._get_products_price(
-                products, 1.0, currency=currency
-            )
+            prices = self._pricelist_prices(products, facts)
         else:
             prices = {
-                p.id: p.currency_id._convert(
-                    p.lst_price, currency, self.company_id, fields.Date.today()
+                p.id: facts["currency"][p.id]._convert(
+                    facts["lst_price"][p.id],
+                    currency,
+                    self.company_id,
+                    fields.Date.today(),
                 )
                 for p in products
             }
@@ -355,34 +365,172 @@ class RetailSyncCatalogSubscription(models.Model):
             data = {
                 "sku": product.default_code or product.barcode or f"odoo-{product.id}",
                 "product_id": product.id,
-                "template_id": product.product_tmpl_id.id,
+                "template_id": facts["template"][product.id].id,
                 "price": f"{currency.round(prices[product.id]):.{digits}f}",
                 "currency": currency.name,
             }
-            data.update(self._optional_data(product, codes, money))
+            data.update(self._optional_data(product, codes, money, facts))
             documents[product.id] = data
         return documents
 
-    def _optional_data(self, product, codes, money):
-        """The fields of ``codes`` for one product; addons add theirs."""
+    def _batch_facts(self, products):
+        """What the documents of ``products`` need, read once for the batch:
+        {"template": {product id: template}, "attributes": {product id:
+        [{attribute, value}]}, "lst_price": {product id: sales price with the
+        attribute extras, as product.lst_price}, "currency": {product id:
+        currency of that price}, "names": {product id: name with its attribute
+        values, as display_name without the code}, "categories": {template id:
+        category path}, "uoms": {template id: unit name}}.
+
+        Each template and attribute value is read once, not once per variant;
+        the name follows `_get_combination_name` (values of attributes that
+        make variants, from lines with more than one value)."""
+        products = products.with_prefetch(products.ids)
+        templates = products.product_tmpl_id
+        values = products.product_template_attribute_value_ids
+        digits = products._fields["price_extra"].get_digits(self.env)[1]
+        # Per attribute value: (makes variants, active, line, value, attribute,
+        # extra price); per line, whether it has one value (active ones, all).
+        info = {
+            value.id: (
+                value.attribute_id.create_variant != "no_variant",
+                value.ptav_active,
+                value.attribute_line_id.id,
+                value.product_attribute_value_id.name,
+                value.attribute_id.name,
+                value.price_extra,
+            )
+            for value in values
+        }
+        single = {}
+        for line in values.attribute_line_id:
+            line_values = line.product_template_value_ids
+            single[(line.id, False)] = len(line_values) == 1
+            single[(line.id, True)] = len(line_values._only_active()) == 1
+        facts = {
+            "template": {},
+            "attributes": {},
+            "lst_price": {},
+            "currency": {},
+            "names": {},
+            "categories": {t.id: t.categ_id.complete_name or None for t in templates},
+            "uoms": {t.id: t.uom_id.name for t in templates},
+        }
+        template_facts = {
+            t.id: (t.name, t.list_price, t.currency_id) for t in templates
+        }
+        for product in products:
+            template = product.product_tmpl_id
+            name, list_price, currency = template_facts[template.id]
+            own = [info[i] for i in product.product_template_attribute_value_ids._ids]
+            facts["template"][product.id] = template
+            facts["attributes"][product.id] = [
+                {"attribute": v[4], "value": v[3]} for v in own
+            ]
+            extra = tools.float_round(sum(v[5] for v in own), precision_digits=digits)
+            facts["lst_price"][product.id] = tools.float_round(
+                list_price + extra, precision_digits=digits
+            )
+            facts["currency"][product.id] = currency
+            named = [v for v in own if v[0]]
+            only_active = all(v[1] for v in named)
+            named = [v[3] for v in named if not single[(v[2], only_active)]]
+            facts["names"][product.id] = (
+                f"{name} ({', '.join(named)})" if named else name
+            )
+        return facts
+
+    def _pricelist_prices(self, products, facts):
+        """{product id: price of one unit} in the subscription's pricelist and
+        currency, as the pricelist's `_compute_price_rule` computes it (its
+        applicable rules, in their order, the first that applies to the product;
+        none: the sales price), for thousands of products at once.
+
+        `_compute_price_rule` tries every rule of the batch on every product
+        (5,000 products with 500 variant rules: 2.5 million `_is_applicable_for`
+        calls, minutes); here each product is tried only on the rules that can
+        apply to it: its variant's, its template's, its categories' (parents
+        included) and the global ones, still in the pricelist's order. The
+        products no rule applies to get their sales price (`_price_compute`'s)
+        from ``facts``."""
+        self.ensure_one()
+        pricelist, currency = self.pricelist_id, self.currency_id
+        date = fields.Datetime.now()
+        rules = pricelist._get_applicable_rules(products, date)
+        by_variant, by_template, by_category = (
+            defaultdict(list),
+            defaultdict(list),
+            defaultdict(list),
+        )
+        everywhere = []
+        for position, rule in enumerate(rules):
+            entry = (position, rule)
+            if rule.applied_on == "0_product_variant":
+                by_variant[rule.product_id.id].append(entry)
+            elif rule.applied_on == "1_product":
+                by_template[rule.product_tmpl_id.id].append(entry)
+            elif rule.applied_on == "2_product_category":
+                by_category[rule.categ_id.id].append(entry)
+            else:
+                everywhere.append(entry)
+        prices = {}
+        for product in products:
+            template = facts["template"][product.id]
+            candidates = (
+                by_variant.get(product.id, [])
+                + by_template.get(template.id, [])
+                + everywhere
+            )
+            if by_category:
+                for categ_id in (template.categ_id.parent_path or "").split("/"):
+                    if categ_id:
+                        candidates += by_category.get(int(categ_id), [])
+            candidates.sort(key=lambda entry: entry[0])
+            rule = next(
+                (r for _p, r in candidates if r._is_applicable_for(product, 1.0)),
+                None,
+            )
+            if rule is not None:
+                # Alone: the rule's computation reads delegated fields of the
+                # product, which would be computed for the whole batch.
+                prices[product.id] = rule._compute_price(
+                    product.with_prefetch(),
+                    1.0,
+                    template.uom_id,
+                    date,
+                    currency=currency,
+                )
+                continue
+            price = facts["lst_price"][product.id]
+            source = facts["currency"][product.id]
+            if source != currency:
+                price = source._convert(
+                    price, currency, self.env.company, date, round=False
+                )
+            prices[product.id] = price
+        return prices
+
+    def _optional_data(self, product, codes, money, facts):
+        """The fields of ``codes`` for one product (``facts``: `_batch_facts`);
+        addons add theirs."""
         data = {}
+        template = facts["template"][product.id]
         if "name" in codes:
-            data["name"] = product.with_context(display_default_code=False).display_name
+            data["name"] = facts["names"][product.id]
         if "barcode" in codes:
             data["barcode"] = product.barcode or None
         if "list_price" in codes:
-            data["list_price"] = money(product.lst_price, product.currency_id)
+            data["list_price"] = money(
+                facts["lst_price"][product.id], facts["currency"][product.id]
+            )
         if "category" in codes:
-            data["category"] = product.categ_id.complete_name or None
+            data["category"] = facts["categories"][template.id]
         if "uom" in codes:
-            data["uom"] = product.uom_id.name
+            data["uom"] = facts["uoms"][template.id]
         if "attributes" in codes:
-            data["attributes"] = [
-                {"attribute": value.attribute_id.name, "value": value.name}
-                for value in product.product_template_attribute_value_ids
-            ]
+            data["attributes"] = facts["attributes"][product.id]
         if "description_sale" in codes:
-            data["description_sale"] = product.description_sale or None
+            data["description_sale"] = template.description_sale or None
         if "weight" in codes:
             data["weight"] = product.weight
         return data
