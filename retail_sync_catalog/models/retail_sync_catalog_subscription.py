@@ -362,8 +362,9 @@ class RetailSyncCatalogSubscription(models.Model):
 
         documents = {}
         for product in products:
+            code, barcode, _weight = facts["rows"][product.id]
             data = {
-                "sku": product.default_code or product.barcode or f"odoo-{product.id}",
+                "sku": code or barcode or f"odoo-{product.id}",
                 "product_id": product.id,
                 "template_id": facts["template"][product.id].id,
                 "price": f"{currency.round(prices[product.id]):.{digits}f}",
@@ -375,39 +376,104 @@ class RetailSyncCatalogSubscription(models.Model):
 
     def _batch_facts(self, products):
         """What the documents of ``products`` need, read once for the batch:
-        {"template": {product id: template}, "attributes": {product id:
-        [{attribute, value}]}, "lst_price": {product id: sales price with the
-        attribute extras, as product.lst_price}, "currency": {product id:
-        currency of that price}, "names": {product id: name with its attribute
-        values, as display_name without the code}, "categories": {template id:
-        category path}, "uoms": {template id: unit name}}.
+        {"rows": {product id: (default code, barcode, weight)}, "template":
+        {product id: template}, "attributes": {product id: [{attribute,
+        value}]}, "lst_price": {product id: sales price with the attribute
+        extras, as product.lst_price}, "currency": {product id: currency of that
+        price}, "names": {product id: name with its attribute values, as
+        display_name without the code}, "categories": {template id: category
+        path}, "uoms": {template id: unit name}}.
 
-        Each template and attribute value is read once, not once per variant;
-        the name follows `_get_combination_name` (values of attributes that
-        make variants, from lines with more than one value)."""
-        products = products.with_prefetch(products.ids)
-        templates = products.product_tmpl_id
-        values = products.product_template_attribute_value_ids
-        digits = products._fields["price_extra"].get_digits(self.env)[1]
-        # Per attribute value: (makes variants, active, line, value, attribute,
-        # extra price); per line, whether it has one value (active ones, all).
-        info = {
-            value.id: (
-                value.attribute_id.create_variant != "no_variant",
-                value.ptav_active,
-                value.attribute_line_id.id,
-                value.product_attribute_value_id.name,
-                value.attribute_id.name,
-                value.price_extra,
+        The variants' own columns and their attribute values are read in three
+        queries and each template once, not through each variant's delegated
+        and computed fields (35 field reads a variant); the name follows
+        `_get_combination_name` (values of attributes that make variants, from
+        lines with more than one value), the values in their order."""
+        cr = self.env.cr
+        ids = products.ids
+        Value = self.env["product.template.attribute.value"].sudo()
+        self.env["product.product"].flush_model(
+            [
+                "product_tmpl_id",
+                "default_code",
+                "barcode",
+                "weight",
+                "product_template_attribute_value_ids",
+            ]
+        )
+        Value.flush_model()
+        self.env["product.attribute"].flush_model(["name", "create_variant"])
+        self.env["product.attribute.value"].flush_model(["name"])
+        cr.execute(
+            SQL(
+                "SELECT id, product_tmpl_id, default_code, barcode, weight"
+                "  FROM product_product WHERE id = ANY(%s::int[])",
+                ids,
             )
-            for value in values
+        )
+        rows = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute(
+            SQL(
+                "SELECT product_product_id, product_template_attribute_value_id"
+                "  FROM product_variant_combination"
+                " WHERE product_product_id = ANY(%s::int[])",
+                ids,
+            )
+        )
+        combinations = defaultdict(list)
+        for product_id, value_id in cr.fetchall():
+            combinations[product_id].append(value_id)
+        value_ids = sorted({v for own in combinations.values() for v in own})
+        # Per attribute value: (makes variants, active, line, value, attribute,
+        # extra price), and its rank in the values' order (the variant's
+        # product_template_attribute_value_ids are in that order).
+        lang = self.env.lang or "en_US"
+        cr.execute(
+            SQL(
+                """
+                SELECT v.id, a.create_variant != 'no_variant', v.ptav_active,
+                       v.attribute_line_id,
+                       COALESCE(pav.name->>%(lang)s, pav.name->>'en_US'),
+                       COALESCE(a.name->>%(lang)s, a.name->>'en_US'),
+                       COALESCE(v.price_extra, 0)
+                  FROM product_template_attribute_value v
+                  JOIN product_attribute_value pav
+                    ON pav.id = v.product_attribute_value_id
+                  JOIN product_attribute a ON a.id = v.attribute_id
+                 WHERE v.id = ANY(%(ids)s::int[])
+                """,
+                lang=lang,
+                ids=value_ids,
+            )
+        )
+        info = {row[0]: (*row[1:6], float(row[6])) for row in cr.fetchall()}
+        rank = {
+            value_id: position
+            for position, value_id in enumerate(
+                Value.search([("id", "in", value_ids)]).ids
+            )
         }
+        lines = sorted({value[2] for value in info.values()})
+        cr.execute(
+            SQL(
+                "SELECT attribute_line_id, count(*),"
+                "       count(*) FILTER (WHERE ptav_active)"
+                "  FROM product_template_attribute_value"
+                " WHERE attribute_line_id = ANY(%s::int[])"
+                " GROUP BY attribute_line_id",
+                lines,
+            )
+        )
         single = {}
-        for line in values.attribute_line_id:
-            line_values = line.product_template_value_ids
-            single[(line.id, False)] = len(line_values) == 1
-            single[(line.id, True)] = len(line_values._only_active()) == 1
+        for line, count, active in cr.fetchall():
+            single[(line, False)] = count == 1
+            single[(line, True)] = active == 1
+        templates = self.env["product.template"].browse(
+            sorted({row[0] for row in rows.values()})
+        )
+        digits = products._fields["price_extra"].get_digits(self.env)[1]
         facts = {
+            "rows": {},
             "template": {},
             "attributes": {},
             "lst_price": {},
@@ -417,25 +483,28 @@ class RetailSyncCatalogSubscription(models.Model):
             "uoms": {t.id: t.uom_id.name for t in templates},
         }
         template_facts = {
-            t.id: (t.name, t.list_price, t.currency_id) for t in templates
+            t.id: (t, t.name, t.list_price, t.currency_id) for t in templates
         }
-        for product in products:
-            template = product.product_tmpl_id
-            name, list_price, currency = template_facts[template.id]
-            own = [info[i] for i in product.product_template_attribute_value_ids._ids]
-            facts["template"][product.id] = template
-            facts["attributes"][product.id] = [
+        for product_id in ids:
+            template_id, code, barcode, weight = rows[product_id]
+            template, name, list_price, currency = template_facts[template_id]
+            own = [
+                info[v] for v in sorted(combinations[product_id], key=rank.__getitem__)
+            ]
+            facts["rows"][product_id] = (code, barcode, float(weight or 0.0))
+            facts["template"][product_id] = template
+            facts["attributes"][product_id] = [
                 {"attribute": v[4], "value": v[3]} for v in own
             ]
             extra = tools.float_round(sum(v[5] for v in own), precision_digits=digits)
-            facts["lst_price"][product.id] = tools.float_round(
+            facts["lst_price"][product_id] = tools.float_round(
                 list_price + extra, precision_digits=digits
             )
-            facts["currency"][product.id] = currency
+            facts["currency"][product_id] = currency
             named = [v for v in own if v[0]]
             only_active = all(v[1] for v in named)
             named = [v[3] for v in named if not single[(v[2], only_active)]]
-            facts["names"][product.id] = (
+            facts["names"][product_id] = (
                 f"{name} ({', '.join(named)})" if named else name
             )
         return facts
@@ -456,7 +525,14 @@ class RetailSyncCatalogSubscription(models.Model):
         self.ensure_one()
         pricelist, currency = self.pricelist_id, self.currency_id
         date = fields.Datetime.now()
-        rules = pricelist._get_applicable_rules(products, date)
+        # The rules of the variants' templates (their variants' own rules
+        # included, which only their own variant is tried on): the same rules
+        # as for the variants, without computing each variant's delegated
+        # category.
+        templates = self.env["product.template"].browse(
+            sorted({template.id for template in facts["template"].values()})
+        )
+        rules = pricelist._get_applicable_rules(templates, date)
         by_variant, by_template, by_category = (
             defaultdict(list),
             defaultdict(list),
@@ -473,7 +549,7 @@ class RetailSyncCatalogSubscription(models.Model):
                 by_category[rule.categ_id.id].append(entry)
             else:
                 everywhere.append(entry)
-        prices = {}
+        prices, ruled = {}, {}
         for product in products:
             template = facts["template"][product.id]
             candidates = (
@@ -485,22 +561,15 @@ class RetailSyncCatalogSubscription(models.Model):
                 for categ_id in (template.categ_id.parent_path or "").split("/"):
                     if categ_id:
                         candidates += by_category.get(int(categ_id), [])
-            candidates.sort(key=lambda entry: entry[0])
-            rule = next(
-                (r for _p, r in candidates if r._is_applicable_for(product, 1.0)),
-                None,
-            )
-            if rule is not None:
-                # Alone: the rule's computation reads delegated fields of the
-                # product, which would be computed for the whole batch.
-                prices[product.id] = rule._compute_price(
-                    product.with_prefetch(),
-                    1.0,
-                    template.uom_id,
-                    date,
-                    currency=currency,
+            if candidates:
+                candidates.sort(key=lambda entry: entry[0])
+                rule = next(
+                    (r for _p, r in candidates if r._is_applicable_for(product, 1.0)),
+                    None,
                 )
-                continue
+                if rule is not None:
+                    ruled[product.id] = rule
+                    continue
             price = facts["lst_price"][product.id]
             source = facts["currency"][product.id]
             if source != currency:
@@ -508,6 +577,16 @@ class RetailSyncCatalogSubscription(models.Model):
                     price, currency, self.env.company, date, round=False
                 )
             prices[product.id] = price
+        # The products a rule applies to, together: what the rules read of them
+        # is read for these only.
+        for product in products.browse(list(ruled)):
+            prices[product.id] = ruled[product.id]._compute_price(
+                product,
+                1.0,
+                facts["template"][product.id].uom_id,
+                date,
+                currency=currency,
+            )
         return prices
 
     def _optional_data(self, product, codes, money, facts):
@@ -517,8 +596,9 @@ class RetailSyncCatalogSubscription(models.Model):
         template = facts["template"][product.id]
         if "name" in codes:
             data["name"] = facts["names"][product.id]
+        _code, barcode, weight = facts["rows"][product.id]
         if "barcode" in codes:
-            data["barcode"] = product.barcode or None
+            data["barcode"] = barcode or None
         if "list_price" in codes:
             data["list_price"] = money(
                 facts["lst_price"][product.id], facts["currency"][product.id]
@@ -532,7 +612,7 @@ class RetailSyncCatalogSubscription(models.Model):
         if "description_sale" in codes:
             data["description_sale"] = template.description_sale or None
         if "weight" in codes:
-            data["weight"] = product.weight
+            data["weight"] = weight
         return data
 
     # ------------------------------------------------------------ jobs

@@ -98,6 +98,36 @@ def fixture(args):
     )
 
 
+def call(odoo, model, method, *args, timeout=1200, **kwargs):
+    """`odoo.call` without its 2-minute limit: a pricelist import that enqueues
+    one job per change (the baseline) takes longer on a loaded machine."""
+    response = odoo.session.post(
+        odoo.url + "/jsonrpc",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    odoo.database,
+                    odoo.admin_uid,
+                    "admin",
+                    model,
+                    method,
+                    list(args),
+                    kwargs,
+                ],
+            },
+        },
+        timeout=timeout,
+    )
+    body = response.json()
+    if "error" in body:
+        raise RuntimeError(body["error"]["data"].get("message"))
+    return body.get("result")
+
+
 def requests_of(channels, kind, since=0.0):
     return sum(
         1
@@ -160,7 +190,8 @@ def price_round(odoo, args, channels, item_ids, product_ids, context, step):
         for item_id, pid in zip(item_ids, product_ids, strict=True)
     ]
     since = time.time()
-    result = odoo.call(
+    result = call(
+        odoo,
         "product.pricelist.item",
         "load",
         [".id", "fixed_price"],
