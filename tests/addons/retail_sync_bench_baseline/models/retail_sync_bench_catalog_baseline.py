@@ -15,8 +15,10 @@ baseline import) is pushed this way; every other change keeps the catalog's own
 marking."""
 
 from odoo import SUPERUSER_ID, api, models
+from odoo.exceptions import AccessError
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.retail_sync_queue.models.retail_sync_job import WAITING_STATES
 
 CONTEXT_KEY = "retail_sync_bench_one_push_per_change"
 MARKS = "retail_sync_bench.catalog_one_push"
@@ -64,11 +66,54 @@ class RetailSyncBenchCatalogBaseline(models.AbstractModel):
                 )._push_one_change(subscription.id, product_id)
 
     @api.model
+    def cancel_jobs(self):
+        """Cancel the baseline's jobs not run yet, and the catalog jobs of
+        archived channels (an earlier run's, whose servers are gone), so that
+        they do not compete with what is measured next. Returns how many.
+        Administrators only."""
+        if not self.env.is_admin():
+            raise AccessError(self.env._("Only administrators run the benchmark."))
+        Job = self.env["queue.job"].sudo()
+        jobs = Job.search(
+            [
+                ("model_name", "=", self._name),
+                ("method_name", "=", "_push_one_change"),
+                ("state", "in", WAITING_STATES),
+            ]
+        )
+        archived = (
+            self.env["retail.sync.catalog.subscription"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("channel_id.active", "=", False)])
+        )
+        for subscription in archived:
+            key = f"retail_sync.catalog:{subscription.id}"
+            jobs |= Job.search(
+                [
+                    "|",
+                    "|",
+                    ("identity_key", "=", key),
+                    ("identity_key", "=like", f"{key}:%"),
+                    (
+                        "identity_key",
+                        "=like",
+                        f"retail_sync.catalog_pass:{subscription.id}:%",
+                    ),
+                    ("state", "in", WAITING_STATES),
+                ]
+            )
+        jobs.button_cancelled()
+        return len(jobs)
+
+    @api.model
     def _push_one_change(self, subscription_id, product_id):
         """Compute one record's document and POST it alone (a queue job)."""
         subscription = (
             self.env["retail.sync.catalog.subscription"].sudo().browse(subscription_id)
         )
+        if not subscription.channel_id.active:
+            return "channel archived"
         documents = subscription._documents_to_send({product_id}, {product_id}, {})
         if not documents:
             return "nothing to send"
