@@ -23,6 +23,10 @@ TOPIC = catalog.BATCH
 PASS_TOPIC = catalog.FULL_PASS
 # Documents per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 1000
+# Pending rows read to choose a push's records: the due records are found among
+# the oldest due rows (a record may have several), never by grouping a whole
+# backlog (100,000 records a channel after a subscription is saved).
+DUE_ROWS = 4 * (PUSH_BATCH + 1)
 # Checksums per full pass request.
 PASS_BATCH = 5000
 # queue_job priority of catalog jobs: after the drains and the stock and order
@@ -745,21 +749,37 @@ class RetailSyncCatalogSubscription(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT product_id, max(id), min(create_date),
-                       bool_or(reason = 'repair')
-                  FROM retail_sync_catalog_pending
-                 WHERE subscription_id = %s
-                 GROUP BY product_id
-                HAVING min(due_at) <= now() at time zone 'UTC'
-                 ORDER BY min(id)
-                 LIMIT %s
+                WITH due_rows AS (
+                    SELECT product_id, id FROM retail_sync_catalog_pending
+                     WHERE subscription_id = %(sub)s
+                       AND due_at <= now() at time zone 'UTC'
+                     ORDER BY id
+                     LIMIT %(rows)s
+                ), picked AS (
+                    SELECT product_id, min(id) AS first FROM due_rows
+                     GROUP BY product_id
+                     ORDER BY min(id)
+                     LIMIT %(batch)s
+                )
+                SELECT p.product_id, max(p.id), min(p.create_date),
+                       bool_or(p.reason = 'repair'),
+                       (SELECT count(*) FROM due_rows)
+                  FROM picked
+                  JOIN retail_sync_catalog_pending p
+                    ON p.subscription_id = %(sub)s
+                   AND p.product_id = picked.product_id
+                 GROUP BY p.product_id, picked.first
+                 ORDER BY picked.first
                 """,
-                subscription.id,
-                PUSH_BATCH + 1,
+                sub=subscription.id,
+                rows=DUE_ROWS,
+                batch=PUSH_BATCH + 1,
             )
         )
         due = cr.fetchall()
-        more = len(due) > PUSH_BATCH
+        # More due records than this push takes (or maybe: the due rows read
+        # were all of one window of rows).
+        more = len(due) > PUSH_BATCH or bool(due and due[0][4] >= DUE_ROWS)
         due = due[:PUSH_BATCH]
         changed_at = {row[0]: row[2] for row in due}
         forced = {row[0] for row in due if row[3]}
