@@ -746,40 +746,49 @@ class RetailSyncCatalogSubscription(models.Model):
         ):
             subscription._enqueue_push_at(delivery.next_attempt_at, ":retry")
             return "waiting for the next attempt"
+        # The records of the oldest due rows, then those records' rows: two
+        # index lookups, whatever the backlog and the table's statistics (a
+        # join planned on stale statistics after a bulk insert scanned the
+        # table once per record).
         cr.execute(
             SQL(
                 """
-                WITH due_rows AS (
+                SELECT product_id, min(id), sum(count(*)) OVER () FROM (
                     SELECT product_id, id FROM retail_sync_catalog_pending
                      WHERE subscription_id = %(sub)s
                        AND due_at <= now() at time zone 'UTC'
                      ORDER BY id
-                     LIMIT %(rows)s
-                ), picked AS (
-                    SELECT product_id, min(id) AS first FROM due_rows
-                     GROUP BY product_id
-                     ORDER BY min(id)
-                     LIMIT %(batch)s
-                )
-                SELECT p.product_id, max(p.id), min(p.create_date),
-                       bool_or(p.reason = 'repair'),
-                       (SELECT count(*) FROM due_rows)
-                  FROM picked
-                  JOIN retail_sync_catalog_pending p
-                    ON p.subscription_id = %(sub)s
-                   AND p.product_id = picked.product_id
-                 GROUP BY p.product_id, picked.first
-                 ORDER BY picked.first
+                     LIMIT %(rows)s) AS due_rows
+                 GROUP BY product_id
+                 ORDER BY min(id)
+                 LIMIT %(batch)s
                 """,
                 sub=subscription.id,
                 rows=DUE_ROWS,
                 batch=PUSH_BATCH + 1,
             )
         )
-        due = cr.fetchall()
+        picked = cr.fetchall()
+        first = {row[0]: row[1] for row in picked}
+        due = []
+        if picked:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT product_id, max(id), min(create_date),
+                           bool_or(reason = 'repair')
+                      FROM retail_sync_catalog_pending
+                     WHERE subscription_id = %s AND product_id = ANY(%s::int[])
+                     GROUP BY product_id
+                    """,
+                    subscription.id,
+                    list(first),
+                )
+            )
+            due = sorted(cr.fetchall(), key=lambda row: first[row[0]])
         # More due records than this push takes (or maybe: the due rows read
-        # were all of one window of rows).
-        more = len(due) > PUSH_BATCH or bool(due and due[0][4] >= DUE_ROWS)
+        # were a full window of rows).
+        more = len(due) > PUSH_BATCH or bool(picked and picked[0][2] >= DUE_ROWS)
         due = due[:PUSH_BATCH]
         changed_at = {row[0]: row[2] for row in due}
         forced = {row[0] for row in due if row[3]}

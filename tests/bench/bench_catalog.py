@@ -335,7 +335,8 @@ def main():
         # ---------------------------------------------------- 1. initial sync
         start = time.time()
         subscription_ids = [
-            odoo.call(
+            call(
+                odoo,
                 "retail.sync.catalog.subscription",
                 "create",
                 {
