@@ -56,6 +56,11 @@ class RetailSyncCatalogPending(models.Model):
             "CREATE INDEX IF NOT EXISTS retail_sync_catalog_pending_record_idx"
             " ON retail_sync_catalog_pending (subscription_id, product_id, id)"
         )
+        # It takes the oldest due rows of a subscription first.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS retail_sync_catalog_pending_order_idx"
+            " ON retail_sync_catalog_pending (subscription_id, id)"
+        )
 
     def _compute_product_ref(self):
         Product = self.env["product.product"].with_context(active_test=False)

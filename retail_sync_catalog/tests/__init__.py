@@ -1,1 +1,6 @@
-from . import test_catalog_contracts, test_catalog_full_pass, test_catalog_push
+from . import (
+    test_catalog_contracts,
+    test_catalog_documents,
+    test_catalog_full_pass,
+    test_catalog_push,
+)

@@ -1,1 +1,5 @@
-from . import retail_sync_bench_baseline
+from . import (
+    product_pricelist_item,
+    retail_sync_bench_baseline,
+    retail_sync_bench_catalog_baseline,
+)
