@@ -75,6 +75,7 @@ class RetailSyncFinanceReceipt(models.Model):
         Store = self.env["retail.sync.finance.store"].sudo()
         done = set(self.sudo().search([("event_id", "in", events.ids)]).event_id.ids)
         values = []
+        days = {}  # (store, business date): (day, late from), once per batch
         for channel in events.channel_id:
             channel_events = events.filtered(
                 lambda e, c=channel: e.channel_id == c and e.id not in done
@@ -87,7 +88,9 @@ class RetailSyncFinanceReceipt(models.Model):
                 data = event.payload["data"]
                 store = stores.get(data["store"])
                 if store:
-                    values.append(self._values(event, data, store, refund, originals))
+                    values.append(
+                        self._values(event, data, store, refund, originals, days)
+                    )
         receipts = self.sudo().create(values) if values else self.sudo()
         receipts._check_totals()
         return receipts
@@ -108,7 +111,7 @@ class RetailSyncFinanceReceipt(models.Model):
         }
 
     @api.model
-    def _values(self, event, data, store, refund, originals):
+    def _values(self, event, data, store, refund, originals, days=None):
         digits = store._digits()
         if refund:
             summary = ledger.summarize_refund(
@@ -119,9 +122,13 @@ class RetailSyncFinanceReceipt(models.Model):
         else:
             summary = ledger.summarize_sale(data, digits, store._gift_card_refs())
         business_date = store._business_date(event.occurred_at)
-        day, late_from = self.env["retail.sync.store.day"]._open_day(
-            store, business_date
-        )
+        days = {} if days is None else days
+        key = (store.id, business_date)
+        if key not in days:
+            days[key] = self.env["retail.sync.store.day"]._open_day(
+                store, business_date
+            )
+        day, late_from = days[key]
         return {
             "event_id": event.id,
             "channel_id": event.channel_id.id,
@@ -164,6 +171,7 @@ class RetailSyncFinanceReceipt(models.Model):
         store's tolerance (or with a tax code not mapped) it is flagged, and a
         reconciliation exception says by how much. Stock is not held back."""
         Exception_ = self.env["retail.sync.reconciliation.exception"].sudo()
+        cleared = []  # keys of differences no longer found, cleared at once
         for channel in self.channel_id:
             included = self.env["retail.sync.store.day"]._included(channel)
             for receipt in self.filtered(lambda r, c=channel: r.channel_id == c):
@@ -181,16 +189,14 @@ class RetailSyncFinanceReceipt(models.Model):
                         "flagged": flagged,
                     }
                 )
-                Exception_._clear(
-                    [
-                        f"receipt:{receipt.id}:{part}"
-                        for part, found in (
-                            ("total", mismatch),
-                            ("unmapped", booked["unmapped"]),
-                        )
-                        if not found
-                    ]
-                )
+                cleared += [
+                    f"receipt:{receipt.id}:{part}"
+                    for part, found in (
+                        ("total", mismatch),
+                        ("unmapped", booked["unmapped"]),
+                    )
+                    if not found
+                ]
                 if mismatch:
                     Exception_._raise_difference(
                         f"receipt:{receipt.id}:total",
@@ -223,3 +229,4 @@ class RetailSyncFinanceReceipt(models.Model):
                         reference=receipt.receipt_number,
                         receipts=receipt,
                     )
+        Exception_._clear(cleared)

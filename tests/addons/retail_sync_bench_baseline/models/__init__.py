@@ -1,1 +1,1 @@
-from . import retail_sync_bench_baseline
+from . import retail_sync_bench_baseline, retail_sync_bench_finance_baseline
