@@ -336,7 +336,14 @@ def setup(odoo, run, stores):
         sku = f"{run}-S{n:02d}"
         price = random.Random(n).choice((499, 990, 1290, 1990, 2490, 3990, 5990))
         skus.append((sku, price, "V10" if n % 4 == 0 else "V20"))
-        odoo.create_product(sku)
+    odoo.call(
+        "product.product",
+        "create",
+        [
+            {"name": f"Bench product {sku}", "default_code": sku, "is_storable": True}
+            for sku, _price, _tax in skus
+        ],
+    )
     gift = f"{run}-GIFT"
     odoo.call(
         "product.product",
@@ -415,24 +422,34 @@ def setup(odoo, run, stores):
                 "price_include": True,
             },
         )
-    locations = []
+    # Many records per call: each RPC checks the admin password (slow on purpose).
     codes = [f"F{tag[-2:]}{n:02d}" for n in range(stores)]
-    for code in codes:
-        warehouse_id, location_id = odoo.create_store(code)
-        locations.append(location_id)
-        binding_id = odoo.call(
-            "retail.sync.binding",
-            "create",
+    warehouse_ids = odoo.call(
+        "stock.warehouse",
+        "create",
+        [{"name": f"Bench store {code}", "code": code} for code in codes],
+    )
+    locations = [
+        w["lot_stock_id"][0]
+        for w in odoo.call("stock.warehouse", "read", warehouse_ids, ["lot_stock_id"])
+    ]
+    binding_ids = odoo.call(
+        "retail.sync.binding",
+        "create",
+        [
             {
                 "channel_id": channel_id,
                 "kind": "store",
                 "external_ref": code,
                 "record_ref": f"stock.warehouse,{warehouse_id}",
-            },
-        )
-        odoo.call(
-            "retail.sync.finance.store",
-            "create",
+            }
+            for code, warehouse_id in zip(codes, warehouse_ids, strict=True)
+        ],
+    )
+    odoo.call(
+        "retail.sync.finance.store",
+        "create",
+        [
             {
                 "binding_id": binding_id,
                 "tz": "UTC",
@@ -447,8 +464,10 @@ def setup(odoo, run, stores):
                 "gift_card_refs": gift,
                 "gift_card_methods": "giftcard",
                 "total_tolerance": 0.05,
-            },
-        )
+            }
+            for binding_id in binding_ids
+        ],
+    )
     product_ids = odoo.call(
         "product.product", "search", [("default_code", "=like", f"{run}-S%")]
     )
