@@ -247,8 +247,9 @@ class RetailSyncStoreDay(models.Model):
         included = self._included(self.channel_id)
         accepted = self._accepted_receipts()
         book = ledger.Daybook()
+        booked_all = receipts._booked_all(included)
         for receipt in receipts:
-            booked = receipt._booked(included)
+            booked = booked_all[receipt.id]
             if booked["unmapped"]:
                 raise UserError(
                     self.env._(
@@ -378,7 +379,9 @@ class RetailSyncStoreDay(models.Model):
             captures = payments.filtered(lambda p, n=number: p.receipt_ref == n)
             tendered = {
                 method: amount
-                for method, amount in receipt.summary["payments"].items()
+                for method, amount in receipt._summaries()[receipt.id][
+                    "payments"
+                ].items()
                 if method not in gift_methods
             }
             amounts = ledger.settleable(
