@@ -246,7 +246,7 @@ class Till:
         }
 
 
-def rpc(odoo, model, method, *args, timeout=3600):
+def rpc(odoo, model, method, *args, timeout=3600, **kwargs):
     """A JSON-RPC call as admin with a long timeout (a build of 80,000 receipts
     takes longer than LiveOdoo's two minutes on a loaded machine)."""
     response = odoo.session.post(
@@ -264,7 +264,7 @@ def rpc(odoo, model, method, *args, timeout=3600):
                     model,
                     method,
                     list(args),
-                    {},
+                    kwargs,
                 ],
             },
         },
@@ -471,7 +471,9 @@ def setup(odoo, run, stores):
     product_ids = odoo.call(
         "product.product", "search", [("default_code", "=like", f"{run}-S%")]
     )
-    quant_ids = odoo.call(
+    # 1,600 quants and their inventory moves: longer than LiveOdoo's timeout.
+    quant_ids = rpc(
+        odoo,
         "stock.quant",
         "create",
         [
@@ -481,7 +483,7 @@ def setup(odoo, run, stores):
         ],
         context={"inventory_mode": True},
     )
-    odoo.call("stock.quant", "action_apply_inventory", quant_ids)
+    rpc(odoo, "stock.quant", "action_apply_inventory", quant_ids)
     return {
         "channel_id": channel_id,
         "key": key,
