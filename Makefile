@@ -16,7 +16,7 @@ help:
 	@echo "            test database); make i18n CHECK=1 only fails when one is stale"
 	@echo "make bench  benchmark programs against a live server (records docs/benchmarks.md);"
 	@echo "            BENCH=\"overview\" runs only those named (ingest, stock, overview, orders,"
-	@echo "            customers, catalog, cluster, poller)"
+	@echo "            customers, catalog, finance, cluster, poller)"
 	@echo "make screenshots  retake the README's screenshots (docs/img/) from the demo data"
 	@echo "make setup  only install what is missing (system packages, Odoo, venv, configs)"
 	@echo "make stop   stop the suite's private PostgreSQL"

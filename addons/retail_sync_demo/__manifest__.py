@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Retail Sync Demo Data",
-    "summary": "Stores, a web shop, a 3PL, stocked products and a web order's "
-    "lifecycle to try Retail Sync",
+    "summary": "Stores, a web shop, a 3PL, stocked products, a web order's "
+    "lifecycle and a store day in the books to try Retail Sync",
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/retail-sync/retail-sync",
@@ -17,6 +17,7 @@
         "retail_sync_payments",
         "retail_sync_catalog",
         "retail_sync_customers",
+        "retail_sync_finance",
     ],
     # Demo-only addon: its records are its data, so they load with or without Odoo's
     # own demo data.

@@ -1,5 +1,6 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 
 # On-hand quantity of each demo product (by SKU) per warehouse code.
 DEMO_STOCK = {
@@ -17,11 +18,12 @@ DEMO_STOCK = {
 def post_init_hook(env):
     """Put the demo products on hand in the central warehouse and in every store,
     map the web shop's card payments to the bank journal, and play one web order's
-    lifecycle through the pipeline."""
+    lifecycle, customers and a Paris store day through the pipeline."""
     _put_stock_on_hand(env)
     _map_web_payments(env)
     _play_web_order_lifecycle(env)
     _play_customers(env)
+    _play_store_day(env)
 
 
 def _put_stock_on_hand(env):
@@ -54,13 +56,14 @@ def _map_web_payments(env):
         )
 
 
-def _event(event_id, event_type, data):
+def _event(event_id, event_type, data, at="2026-12-01T09:00:00+00:00", **extra):
     return {
         "id": event_id,
         "type": event_type,
         "schema_version": 1,
-        "occurred_at": "2026-12-01T09:00:00+00:00",
+        "occurred_at": at,
         "data": data,
+        **extra,
     }
 
 
@@ -224,3 +227,208 @@ def _play_customers(env):
             },
         ),
     )
+
+
+def _finance_settings(env, paris):
+    """The Paris store's books: accounts and two taxes included in its prices
+    (VAT 20 % and 10 %, POS codes TVA20 and TVA10), a day journal, cash and card
+    mapped to the chart's cash and bank journals, the walk-in customer its card
+    captures are posted for, and its day (Paris time, ending at 04:00)."""
+    company = paris.company_id
+    Account = env["account.account"]
+
+    def account(code, name, kind):
+        return Account.search(
+            [("code", "=", code), ("company_ids", "in", company.id)], limit=1
+        ) or Account.create({"code": code, "name": name, "account_type": kind})
+
+    def tax(rate, collected):
+        def lines():
+            return [
+                Command.create({"repartition_type": "base"}),
+                Command.create({"repartition_type": "tax", "account_id": collected.id}),
+            ]
+
+        return env["account.tax"].create(
+            {
+                "name": f"Store VAT {rate}% (included)",
+                "amount": rate,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "invoice_repartition_line_ids": lines(),
+                "refund_repartition_line_ids": lines(),
+            }
+        )
+
+    for code, rate, collected in (
+        (
+            "TVA20",
+            20,
+            account("445720", "VAT 20% collected (stores)", "liability_current"),
+        ),
+        (
+            "TVA10",
+            10,
+            account("445710", "VAT 10% collected (stores)", "liability_current"),
+        ),
+    ):
+        env["retail.sync.finance.tax"].create(
+            {
+                "channel_id": paris.id,
+                "code": code,
+                "tax_id": tax(rate, collected).id,
+                "price_include": True,
+            }
+        )
+    Journal = env["account.journal"]
+    for code, kind in (("cash", "cash"), ("card", "bank")):
+        journal = Journal.search(
+            [("type", "=", kind), ("company_id", "=", company.id)], limit=1
+        )
+        if journal:
+            env["retail.sync.payment.method"].create(
+                {"channel_id": paris.id, "code": code, "journal_id": journal.id}
+            )
+    paris.payment_partner_id = env["res.partner"].create(
+        {"name": "Paris store walk-in customers", "company_id": company.id}
+    )
+    binding = env.ref("retail_sync_demo.retail_sync_binding_paris_store")
+    return env["retail.sync.finance.store"].create(
+        {
+            "binding_id": binding.id,
+            "tz": "Europe/Paris",
+            "cutoff_hour": 4.0,
+            "journal_id": Journal.create(
+                {"name": "Store days", "code": "STDAY", "type": "general"}
+            ).id,
+            "revenue_account_id": account("707100", "Store sales", "income").id,
+            "discount_account_id": account("709100", "Store discounts", "income").id,
+            "rounding_account_id": account("658100", "Cash rounding", "expense").id,
+            "difference_account_id": account(
+                "471100", "Store differences under review", "asset_current"
+            ).id,
+            "gift_card_account_id": account(
+                "419100", "Gift cards issued", "liability_current"
+            ).id,
+            "accountant_id": env.ref("base.user_admin").id,
+        }
+    )
+
+
+def _sale(number, sequence, at, lines, payments, refunds=None):
+    """A Paris till's receipt: lines are (sku, quantity, unit price, discount,
+    tax code, tax amount)."""
+    data = {
+        "store": "PAR",
+        "register": "PAR-1",
+        "receipt_number": number,
+        "lines": [
+            {
+                "sku": sku,
+                "quantity": quantity,
+                **({"unit_price": price} if not refunds else {}),
+                **({"discount": discount} if discount else {}),
+                **({"taxes": [{"code": code, "amount": tax}]} if not refunds else {}),
+            }
+            for sku, quantity, price, discount, code, tax in lines
+        ],
+        "payments": [{"method": m, "amount": a} for m, a in payments],
+    }
+    if refunds:
+        data["original_receipt_number"] = refunds
+    kind = "refund" if refunds else "sale"
+    return _event(
+        f"{number}-{kind}", f"pos.{kind}.completed", data, at=at, sequence=sequence
+    )
+
+
+def _play_store_day(env):
+    """A day of the Paris store in the books: four receipts (cash, card, two
+    VAT rates, a discount, a refund) through the pipeline; the card capture of
+    one of them also posted by the payments tier (settled in the day entry, not
+    counted twice); the day built by the finance cron; then the store's Z report,
+    which counts 2.00 less cash than the receipts: one exception to look at."""
+    paris = env.ref("retail_sync_demo.retail_sync_channel_store_paris")
+    if not env["retail.sync.payment.method"].search([("channel_id", "=", paris.id)]):
+        _finance_settings(env, paris)
+    _apply(
+        env,
+        paris,
+        _sale(
+            "PAR-000101",
+            1,
+            "2026-12-01T09:10:00+00:00",
+            [
+                ("RS-CAP-RED", 1, 25.0, 0, "TVA20", 4.17),
+                ("RS-BAG-TOTE", 1, 12.0, 0, "TVA10", 1.09),
+            ],
+            [("cash", 37.0)],
+        ),
+        _sale(
+            "PAR-000102",
+            2,
+            "2026-12-01T10:30:00+00:00",
+            [("RS-SNK-42", 1, 89.0, 8.9, "TVA20", 13.35)],
+            [("card", 80.1)],
+        ),
+        _sale(
+            "PAR-000103",
+            3,
+            "2026-12-01T14:00:00+00:00",
+            [("RS-BAG-TOTE", 2, 12.0, 0, "TVA10", 2.18)],
+            [("card", 24.0)],
+        ),
+        _sale(
+            "PAR-000104",
+            4,
+            "2026-12-01T16:00:00+00:00",
+            [("RS-CAP-RED", 1, 0, 0, None, 0)],
+            [("cash", 25.0)],
+            refunds="PAR-000101",
+        ),
+    )
+    _apply(
+        env,
+        paris,
+        _event(
+            "PAR-PAY-000102",
+            "payment.captured",
+            {
+                "payment_ref": "PAR-PAY-000102",
+                "receipt_ref": "PAR-000102",
+                "amount": 80.1,
+                "currency": paris.company_id.currency_id.name,
+                "method": "card",
+            },
+            at="2026-12-01T10:30:05+00:00",
+        ),
+    )
+    Day = env["retail.sync.store.day"]
+    Day._cron_build_and_reconcile()
+    _apply(
+        env,
+        paris,
+        _event(
+            "PAR-Z-2026-12-01",
+            "pos.day.closed",
+            {
+                "store": "PAR",
+                "business_date": "2026-12-01",
+                "receipt_count": 4,
+                "first_receipt_number": "PAR-000101",
+                "last_receipt_number": "PAR-000104",
+                # 37.00 - 25.00 = 12.00 of cash: the till counted 10.00.
+                "payments": [
+                    {"method": "cash", "amount": 10.0},
+                    {"method": "card", "amount": 104.1},
+                ],
+                "taxes": [
+                    {"code": "TVA20", "amount": 13.35},
+                    {"code": "TVA10", "amount": 3.27},
+                ],
+            },
+            at="2026-12-01T19:30:00+00:00",
+        ),
+    )
+    Day._cron_build_and_reconcile()

@@ -203,6 +203,16 @@ class Daybook:
         self.sales = defaultdict(lambda: defaultdict(int))
         self.refunds = defaultdict(lambda: defaultdict(int))
         self.scalars = defaultdict(int)
+        self.settled = defaultdict(int)
+
+    def settle(self, method, key, amount):
+        """``amount`` of the day's ``method`` payments that Odoo already holds as
+        a posted customer payment (the payments tier posted the capture): it is
+        booked on ``key`` (the receivable that payment credited) instead of the
+        method's account, so the money is in the books once. The Z report's
+        totals (``totals``) still count it under its method."""
+        self.sales["payments"][method] -= amount
+        self.settled[key] += amount
 
     def add(self, booked, refund=False, difference_accepted=False):
         side = self.refunds if refund else self.sales
@@ -237,6 +247,8 @@ class Daybook:
                 out.append(
                     ("refund_payment" if refund else "payment", code, sign * amount)
                 )
+        for key, amount in sorted(self.settled.items()):
+            out.append(("settled", key, amount))
         s = self.scalars
         out.append(("gift_card_sold", "", -s["gift_sold"]))
         out.append(("gift_card_redeemed", "", s["gift_redeemed"]))
@@ -254,3 +266,17 @@ class Daybook:
             for code, amount in side["tax"].items():
                 taxes[code] += sign * amount
         return dict(methods), dict(taxes)
+
+
+def settleable(tendered, captures):
+    """How much of each capture posted for a receipt settles its payments: a
+    capture takes from what the receipt says was paid by its method, never more
+    (``tendered``: {method: minor units} of the receipt; ``captures``: [(method,
+    minor units)] in their order). Returns the amounts, in the same order."""
+    left = dict(tendered)
+    out = []
+    for method, amount in captures:
+        take = max(0, min(amount, left.get(method, 0)))
+        left[method] = left.get(method, 0) - take
+        out.append(take)
+    return out

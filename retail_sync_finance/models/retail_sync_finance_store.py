@@ -175,6 +175,16 @@ class RetailSyncFinanceStore(models.Model):
     def _tolerance_minor(self):
         return round(self.total_tolerance * 10 ** self._digits())
 
+    def _book_settings(self):
+        """(gift card methods, tolerance in minor units, discounts apart) that
+        ledger.book takes for this store's receipts."""
+        self.ensure_one()
+        return (
+            self._gift_card_methods(),
+            self._tolerance_minor(),
+            bool(self.discount_account_id),
+        )
+
     # ------------------------------------------------------------ business day
     def _business_date(self, moment):
         """The business day of a UTC ``moment`` (naive, as Odoo stores it)."""

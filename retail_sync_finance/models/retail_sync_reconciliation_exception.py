@@ -231,30 +231,46 @@ class RetailSyncReconciliationException(models.Model):
         receipts = (
             self.env["retail.sync.finance.receipt"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("finance_store_id", "=", store.id),
                     ("business_date", "=", day.business_date),
-                ]
+                ],
+                ["kind", "receipt_number", "finance_store_id"],
             )
         )
-        included = day._included(day.channel_id)
-        book = ledger.Daybook()
+        # What a Z report counts, from the receipts' summaries read at once:
+        # money per method as tendered, tax per code (gift card lines carry
+        # none), refunds taken off (Daybook.totals, without booking each one).
+        summaries = receipts._summaries()
+        methods, taxes = defaultdict(int), defaultdict(int)
         by_method, by_tax = defaultdict(set), defaultdict(set)
-        found = []
         for receipt in receipts:
-            booked = receipt._booked(included)
-            book.add(booked, refund=receipt.kind == "refund")
-            for method in receipt.summary["payments"]:
+            summary = summaries[receipt.id]
+            sign = -1 if receipt.kind == "refund" else 1
+            for method, amount in summary["payments"].items():
+                methods[method] += sign * amount
                 by_method[method].add(receipt.id)
-            for line in receipt.summary["lines"]:
-                for code in line["taxes"]:
+            for line in summary["lines"]:
+                for code, amount in line["taxes"].items():
                     by_tax[code].add(receipt.id)
-            if receipt.kind == "refund":
-                found += self._check_refund(day, receipt, booked, digits)
+                    if not line["gift"]:
+                        taxes[code] += sign * amount
+        found = []
+        refunds = receipts.filtered(lambda r: r.kind == "refund")
+        booked_refunds = refunds._booked_all(day._included(day.channel_id))
+        for receipt in refunds:
+            found += self._check_refund(
+                day, receipt, booked_refunds[receipt.id], digits
+            )
         Receipt = self.env["retail.sync.finance.receipt"]
         if report:
-            methods, taxes = book.totals()
+            totals = {
+                (total.kind, total.code): total
+                for total in self.env["retail.sync.store.day.total"]
+                .sudo()
+                .search([("day_id", "=", day.id)])
+            }
             for kind, reported, recorded, receipts_of in (
                 ("method", report.methods or {}, methods, by_method),
                 ("tax", report.taxes or {}, taxes, by_tax),
@@ -263,7 +279,9 @@ class RetailSyncReconciliationException(models.Model):
                     gap = ledger.to_minor(reported.get(code, 0), digits) - recorded.get(
                         code, 0
                     )
-                    self._record_total(day, kind, code, reported.get(code, 0), digits)
+                    self._record_total(
+                        day, kind, code, reported.get(code, 0), digits, totals
+                    )
                     if not gap:
                         continue
                     key = f"day:{day.id}:{kind}:{code}"
@@ -308,10 +326,18 @@ class RetailSyncReconciliationException(models.Model):
         self._keep_only([("day_id", "=", day.id), ("kind", "in", DAY_KINDS)], found)
 
     @api.model
-    def _record_total(self, day, kind, code, reported, digits):
+    def _record_total(self, day, kind, code, reported, digits, totals=None):
+        """The reported amount (and its difference) on the day's total of
+        ``kind`` and ``code`` (``totals``: the day's totals by (kind, code),
+        when already read)."""
         Total = self.env["retail.sync.store.day.total"].sudo()
-        total = Total.search(
-            [("day_id", "=", day.id), ("kind", "=", kind), ("code", "=", code)], limit=1
+        total = (
+            totals.get((kind, code))
+            if totals is not None
+            else Total.search(
+                [("day_id", "=", day.id), ("kind", "=", kind), ("code", "=", code)],
+                limit=1,
+            )
         ) or Total.create({"day_id": day.id, "kind": kind, "code": code})
         total.write(
             {
@@ -365,13 +391,14 @@ class RetailSyncReconciliationException(models.Model):
         known = set(receipts.mapped("receipt_number")) | set(
             self.env["retail.sync.finance.receipt"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("finance_store_id", "=", day.finance_store_id.id),
                     ("business_date", ">=", day.business_date - timedelta(days=1)),
                     ("business_date", "<=", day.business_date + timedelta(days=1)),
                     ("receipt_number", "=like", f"{prefix}%"),
-                ]
+                ],
+                ["receipt_number"],
             )
             .mapped("receipt_number")
         )

@@ -81,6 +81,20 @@ class RetailSyncStoreDay(models.Model):
     open_exception_count = fields.Integer(
         "Open exceptions", compute="_compute_open_exception_count"
     )
+    settled_payment_ids = fields.One2many(
+        "retail.sync.payment",
+        "finance_day_id",
+        "Payments posted",
+        readonly=True,
+        help="Captures of this day's receipts that the payments tier posted as "
+        "customer payments: the entry debits their receivable instead of the "
+        "method's account, and closing the day reconciles the two",
+    )
+    settled_amount = fields.Monetary(
+        "Posted as payments",
+        readonly=True,
+        help="Part of the day's payments already in the books as customer payments",
+    )
     late_receipt_count = fields.Integer("Late receipts", readonly=True)
     note = fields.Text(readonly=True, help="Receipts booked here late, and why")
 
@@ -133,10 +147,10 @@ class RetailSyncStoreDay(models.Model):
         )
 
     @api.model
-    def _open_day(self, store, business_date):
+    def _open_day(self, store, business_date, note=None):
         """(day, late from) where a receipt of ``business_date`` is booked: its own
         day, or when that one is posted the next day that is not (late from is
-        then the receipt's own date)."""
+        then the receipt's own date; ``note`` says why, on that day)."""
         day = self._get_or_create(store, business_date)
         if day.state != "posted":
             if not day.dirty:
@@ -153,7 +167,8 @@ class RetailSyncStoreDay(models.Model):
                         None,
                         [
                             later.note,
-                            self.env._(
+                            note
+                            or self.env._(
                                 "A receipt of %(date)s arrived after that day was "
                                 "posted: booked here.",
                                 date=business_date,
@@ -198,6 +213,7 @@ class RetailSyncStoreDay(models.Model):
             # Closing a store day is the finance group's right (its access to
             # days), whether or not the accountant also has Billing rights.
             self.move_id.sudo().action_post()
+            self.sudo()._reconcile_settled_payments()
         self.write({"state": "posted", "final": True})
         self.message_post(body=self.env._("Day closed and posted."))
 
@@ -231,8 +247,9 @@ class RetailSyncStoreDay(models.Model):
         included = self._included(self.channel_id)
         accepted = self._accepted_receipts()
         book = ledger.Daybook()
+        booked_all = receipts._booked_all(included)
         for receipt in receipts:
-            booked = receipt._booked(included)
+            booked = booked_all[receipt.id]
             if booked["unmapped"]:
                 raise UserError(
                     self.env._(
@@ -248,6 +265,7 @@ class RetailSyncStoreDay(models.Model):
                 refund=receipt.kind == "refund",
                 difference_accepted=receipt in accepted,
             )
+        settled = self._settle_posted_payments(book, receipts, digits)
         lines = book.lines()
         if self.move_id:
             self.move_id.with_context(force_delete=True).unlink()
@@ -291,9 +309,152 @@ class RetailSyncStoreDay(models.Model):
                 "late_receipt_count": len(receipts.filtered("late_from_date")),
                 "sales_amount": sum(sales.mapped("total")),
                 "refunds_amount": sum(refunds.mapped("total")),
+                "settled_amount": ledger.to_major(sum(book.settled.values()), digits),
             }
         )
+        (self.settled_payment_ids - settled).write({"finance_day_id": False})
+        settled.write({"finance_day_id": self.id})
         self._write_totals(book, digits)
+
+    # ------------------------------------------------- payments posted already
+    def _posted_payments(self, receipts):
+        """Captured payments of the channel that the payments tier posted (a
+        posted account.payment) for a store receipt: those of this day's sales,
+        not settled by another day yet, and those assigned to this day (a
+        capture that arrived after its receipt's day was posted)."""
+        numbers = receipts.filtered(lambda r: r.kind == "sale").mapped("receipt_number")
+        payments = (
+            self.env["retail.sync.payment"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "=", self.channel_id.id),
+                    ("state", "=", "captured"),
+                    ("account_payment_id", "!=", False),
+                    ("receipt_ref", "!=", False),
+                    "|",
+                    ("finance_day_id", "=", self.id),
+                    "&",
+                    ("finance_day_id", "=", False),
+                    ("receipt_ref", "in", numbers),
+                ],
+                order="id",
+            )
+        )
+        return payments.filtered(
+            lambda p: p.account_payment_id.move_id.state == "posted"
+        )
+
+    def _settle_posted_payments(self, book, receipts, digits):
+        """Money counted once: the part of a receipt's payments that Odoo already
+        holds as a posted customer payment (a ``payment.captured`` naming the
+        receipt) is booked on that payment's receivable, not again on the
+        method's account. A capture settles at most what the receipt says its
+        method paid; the rest (a capture of another method or amount) stays a
+        payment of its own for the payments tier. Returns the payments settled."""
+        payments = self._posted_payments(receipts)
+        if not payments:
+            return payments
+        gift_methods = set(self.finance_store_id._gift_card_methods())
+        sales = {r.receipt_number: r for r in receipts if r.kind == "sale"}
+        missing = set(payments.mapped("receipt_ref")) - set(sales)
+        if missing:  # late captures: their receipts are in a posted day
+            for receipt in (
+                self.env["retail.sync.finance.receipt"]
+                .sudo()
+                .search(
+                    [
+                        ("channel_id", "=", self.channel_id.id),
+                        ("kind", "=", "sale"),
+                        ("receipt_number", "in", list(missing)),
+                    ]
+                )
+            ):
+                sales.setdefault(receipt.receipt_number, receipt)
+        settled = self.env["retail.sync.payment"]
+        for number in sorted({p.receipt_ref for p in payments}):
+            receipt = sales.get(number)
+            if not receipt:
+                continue
+            captures = payments.filtered(lambda p, n=number: p.receipt_ref == n)
+            tendered = {
+                method: amount
+                for method, amount in receipt._summaries()[receipt.id][
+                    "payments"
+                ].items()
+                if method not in gift_methods
+            }
+            amounts = ledger.settleable(
+                tendered,
+                [
+                    (p.method, ledger.to_minor(p.captured_amount, digits))
+                    for p in captures
+                ],
+            )
+            for payment, amount in zip(captures, amounts, strict=True):
+                if not amount:
+                    continue
+                line = payment._receivable_line()
+                key = f"{payment.method}|{line.account_id.id}|{line.partner_id.id}"
+                book.settle(payment.method, key, amount)
+                settled |= payment
+        return settled
+
+    def _reconcile_settled_payments(self):
+        """Once the day is posted: each receivable line its entry debits for
+        payments posted by the payments tier is reconciled with the credits of
+        those payments."""
+        lines = self.move_id.line_ids.filtered(
+            lambda line: line.account_id.reconcile and not line.reconciled
+        )
+        credits = self.env["account.move.line"]
+        for payment in self.settled_payment_ids:
+            credits |= payment._receivable_line()
+        credits = credits.filtered(lambda line: not line.reconciled)
+        for account in credits.account_id:
+            for partner in credits.partner_id:
+                group = (lines + credits).filtered(
+                    lambda line, a=account, p=partner: line.account_id == a
+                    and line.partner_id == p
+                )
+                if group.filtered("debit") and group.filtered("credit"):
+                    group.reconcile()
+
+    @api.model
+    def _payment_captured(self, payments):
+        """Payments just captured for a store receipt: its day is rebuilt with
+        them settled; when that day is already posted (its entry counted the
+        money on the method's account), the next open day takes them, with a
+        note, and moves that amount from the method's account to the
+        receivable."""
+        Receipt = self.env["retail.sync.finance.receipt"].sudo()
+        for payment in payments.filtered("receipt_ref"):
+            receipt = Receipt.search(
+                [
+                    ("channel_id", "=", payment.channel_id.id),
+                    ("kind", "=", "sale"),
+                    ("receipt_number", "=", payment.receipt_ref),
+                ],
+                limit=1,
+            )
+            day = receipt.day_id
+            if not day or payment.finance_day_id:
+                continue
+            if day.state != "posted":
+                day.dirty = True
+                continue
+            later, _late = self._open_day(
+                day.finance_store_id,
+                day.business_date,
+                note=self.env._(
+                    "Payment %(payment)s of receipt %(receipt)s (%(date)s) was "
+                    "posted after that day: settled here.",
+                    payment=payment.payment_ref,
+                    receipt=receipt.receipt_number,
+                    date=day.business_date,
+                ),
+            )
+            payment.finance_day_id = later
 
     def _accepted_receipts(self):
         """Receipts whose total difference an accountant accepted: booked to
@@ -414,6 +575,13 @@ class RetailSyncStoreDay(models.Model):
             )
         elif kind in ("payment", "refund_payment"):
             values.update(account_id=self._method_account(code).id)
+        elif kind == "settled":
+            method, account, partner = code.split("|")
+            values.update(
+                name=f"{label} {method}",
+                account_id=int(account),
+                partner_id=int(partner) if partner != "False" else False,
+            )
         elif kind.startswith("gift_card"):
             values.update(account_id=store.gift_card_account_id.id)
         elif kind == "rounding":
@@ -431,6 +599,7 @@ class RetailSyncStoreDay(models.Model):
             "discount": self.env._("Discounts"),
             "tax": self.env._("Tax"),
             "payment": self.env._("Payments"),
+            "settled": self.env._("Payments posted as customer payments"),
             "refund_revenue": self.env._("Refunds"),
             "refund_discount": self.env._("Refunded discounts"),
             "refund_tax": self.env._("Refunded tax"),

@@ -27,7 +27,9 @@ class TestAccountantAccess(FinanceMixin, TransactionCase):
         as_accountant = env["retail.sync.store.day"].browse(day.id)
         self.assertEqual(as_accountant.state, "built")
         self.assertEqual(as_accountant.receipt_count, 5)
-        exception = env["retail.sync.reconciliation.exception"].search([])
+        exception = env["retail.sync.reconciliation.exception"].search(
+            [("channel_id", "=", self.channel.id)]
+        )
         self.assertEqual(exception.kind, "total_mismatch")
         # The drill-down reaches the event, but never its payload or result.
         event = exception.event_ids

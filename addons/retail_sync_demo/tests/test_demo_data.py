@@ -100,3 +100,38 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(review.state, "pending")
         self.assertEqual(len(review.candidate_ids), 2)
+
+    def test_a_store_day_in_the_books_and_its_z_report_reconciled(self):
+        paris = self.env.ref("retail_sync_demo.retail_sync_channel_store_paris")
+        events = self.env["retail.sync.event"].search(
+            [("channel_id", "=", paris.id), ("external_id", "=like", "PAR-%")]
+        )
+        self.assertEqual(len(events), 6)
+        self.assertEqual(
+            set(events.mapped("state")), {"done"}, events.mapped("error_message")
+        )
+        day = self.env["retail.sync.store.day"].search(
+            [("channel_id", "=", paris.id), ("business_date", "=", "2026-12-01")]
+        )
+        self.assertEqual(day.state, "built")
+        self.assertEqual(day.receipt_count, 4)
+        move = day.move_id
+        self.assertEqual(move.state, "draft")
+        currency = move.currency_id
+        self.assertEqual(currency.round(sum(move.line_ids.mapped("balance"))), 0.0)
+        balances = {line.name: line.balance for line in move.line_ids}
+        # The sneakers' card capture was posted by the payments tier: settled on
+        # its receivable, not counted again on the card journal.
+        self.assertEqual(balances["Payments posted as customer payments card"], 80.1)
+        self.assertEqual(balances["Payments card"], 24.0)
+        self.assertEqual(balances["Payments cash"], 37.0)
+        self.assertEqual(balances["Refunds paid cash"], -25.0)
+        self.assertEqual(day.settled_payment_ids.payment_ref, "PAR-PAY-000102")
+        # The Z report counted 2.00 less cash: one exception, with its owner.
+        exception = day.exception_ids.filtered(lambda e: e.state == "open")
+        self.assertEqual(
+            (exception.kind, exception.reference, exception.amount),
+            ("method_difference", "cash", -2.0),
+        )
+        self.assertEqual(exception.owner_id, self.env.ref("base.user_admin"))
+        self.assertEqual(day.report_id.state, "reconciled")
