@@ -432,3 +432,5 @@ def _play_store_day(env):
         ),
     )
     Day._cron_build_and_reconcile()
+    # The stock moves of the day's receipts, as the 10-minute settlement builds them.
+    env["retail.sync.stock.movement"]._settle()
