@@ -7,7 +7,10 @@ from odoo.addons.retail_sync_core.models.retail_sync_channel_test import (
     _running_threads,
 )
 from odoo.addons.retail_sync_core.tests.common import make_user
-from odoo.addons.retail_sync_queue.tests.common import BackgroundJobRunner
+from odoo.addons.retail_sync_queue.tests.common import (
+    BackgroundJobRunner,
+    SharedCursorLoginMixin,
+)
 
 from .common import ReferenceChannel
 
@@ -21,7 +24,7 @@ def wait_for_test_events(timeout=60):
 
 
 @tagged("post_install", "-at_install")
-class TestChannelTestEvent(HttpCase):
+class TestChannelTestEvent(SharedCursorLoginMixin, HttpCase):
     """ "Send test event" over real HTTP: this Odoo's own events endpoint, the
     queue (performed by a background runner, as the jobrunner would), and a push
     to a real HTTP endpoint (the reference channel)."""

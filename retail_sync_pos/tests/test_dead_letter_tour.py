@@ -4,6 +4,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.retail_sync_queue.tests.common import (
     BackgroundJobRunner,
+    SharedCursorLoginMixin,
     perform_pending_jobs,
 )
 
@@ -11,7 +12,7 @@ from .common import StoreMixin
 
 
 @tagged("post_install", "-at_install")
-class TestDeadLetterTour(StoreMixin, HttpCase):
+class TestDeadLetterTour(SharedCursorLoginMixin, StoreMixin, HttpCase):
     """The operator's repair loop in a browser: find the dead letter, map what was
     missing, replay it, see it applied. Jobs are performed by a background runner,
     as the queue_job runner would."""

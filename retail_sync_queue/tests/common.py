@@ -97,6 +97,17 @@ def run_after_commit(env):
             registry.leave_test_mode()
 
 
+class SharedCursorLoginMixin:
+    """For an HttpCase whose tour runs beside a BackgroundJobRunner: the tour's
+    login queries the test cursor from the test thread, which the runner's rounds
+    use too (through test cursors); taking the lock those cursors take keeps the
+    two from using the one connection at once."""
+
+    def authenticate(self, user, password, browser=None):
+        with self.registry.test_lock:
+            return super().authenticate(user, password, browser=browser)
+
+
 class BackgroundJobRunner:
     """Performs the waiting Retail Sync jobs in a thread, as the jobrunner would,
     while the test thread is busy (a browser tour, a background test event).
