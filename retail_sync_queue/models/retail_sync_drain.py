@@ -308,9 +308,7 @@ class RetailSyncDrain(models.AbstractModel):
 
     @api.model
     def _lock_key(self, channel_id, ordering_key):
-        return self.env["retail.sync.lock"]._try(
-            locks.DRAIN_KEY, f"{channel_id}:{ordering_key}"
-        )
+        return bool(self._lock_keys([(channel_id, ordering_key)]))
 
     @api.model
     def _lock_keys(self, keys):
