@@ -344,11 +344,13 @@ def _sale(number, sequence, at, lines, payments, refunds=None):
 
 
 def _play_store_day(env):
-    """A day of the Paris store in the books: four receipts (cash, card, two
-    VAT rates, a discount, a refund) through the pipeline; the card capture of
-    one of them also posted by the payments tier (settled in the day entry, not
-    counted twice); the day built by the finance cron; then the store's Z report,
-    which counts 2.00 less cash than the receipts: one exception to look at."""
+    """A day of the Paris store in the books: five receipts (cash, card, two
+    VAT rates, a discount, two refunds) through the pipeline; the card capture
+    of one of them, and its card refund, also posted by the payments tier (a
+    customer payment, a credit note and a refund payment: settled in the day
+    entry, not counted twice); the day built by the finance cron; then the
+    store's Z report, which counts 2.00 less cash than the receipts: one
+    exception to look at."""
     paris = env.ref("retail_sync_demo.retail_sync_channel_store_paris")
     if not env["retail.sync.payment.method"].search([("channel_id", "=", paris.id)]):
         _finance_settings(env, paris)
@@ -387,6 +389,14 @@ def _play_store_day(env):
             [("cash", 25.0)],
             refunds="PAR-000101",
         ),
+        _sale(
+            "PAR-000105",
+            5,
+            "2026-12-01T17:00:00+00:00",
+            [("RS-SNK-42", 1, 0, 0, None, 0)],
+            [("card", 80.1)],
+            refunds="PAR-000102",
+        ),
     )
     _apply(
         env,
@@ -404,6 +414,25 @@ def _play_store_day(env):
             at="2026-12-01T10:30:05+00:00",
         ),
     )
+    _apply(
+        env,
+        paris,
+        # The sneakers came back: the card provider reports the refund too.
+        _event(
+            "PAR-REF-000105",
+            "refund.issued",
+            {
+                "refund_ref": "PAR-REF-000105",
+                "payment_ref": "PAR-PAY-000102",
+                "receipt_ref": "PAR-000102",
+                "amount": 80.1,
+                "currency": paris.company_id.currency_id.name,
+                "reason": "Wrong size",
+                "lines": [{"sku": "RS-SNK-42", "quantity": 1, "amount": 80.1}],
+            },
+            at="2026-12-01T17:00:05+00:00",
+        ),
+    )
     Day = env["retail.sync.store.day"]
     Day._cron_build_and_reconcile()
     _apply(
@@ -415,16 +444,16 @@ def _play_store_day(env):
             {
                 "store": "PAR",
                 "business_date": "2026-12-01",
-                "receipt_count": 4,
+                "receipt_count": 5,
                 "first_receipt_number": "PAR-000101",
-                "last_receipt_number": "PAR-000104",
+                "last_receipt_number": "PAR-000105",
                 # 37.00 - 25.00 = 12.00 of cash: the till counted 10.00.
                 "payments": [
                     {"method": "cash", "amount": 10.0},
-                    {"method": "card", "amount": 104.1},
+                    {"method": "card", "amount": 24.0},
                 ],
                 "taxes": [
-                    {"code": "TVA20", "amount": 13.35},
+                    {"code": "TVA20", "amount": 0.0},
                     {"code": "TVA10", "amount": 3.27},
                 ],
             },

@@ -204,6 +204,9 @@ class Daybook:
         self.refunds = defaultdict(lambda: defaultdict(int))
         self.scalars = defaultdict(int)
         self.settled = defaultdict(int)
+        # Tax of refund receipts the payments tier's credit notes hold: out of
+        # the entry, still in what the Z report should say.
+        self.refund_tax_settled = defaultdict(int)
 
     def settle(self, method, key, amount):
         """``amount`` of the day's ``method`` payments that Odoo already holds as
@@ -213,6 +216,22 @@ class Daybook:
         totals (``totals``) still count it under its method."""
         self.sales["payments"][method] -= amount
         self.settled[key] += amount
+
+    def settle_refund(self, share, difference_accepted=False):
+        """Leave out of the entry ``share`` (``refund_share``) of a refund
+        receipt: the part a credit note and a refund payment of the payments
+        tier already book. The Z report's totals still count it."""
+        for part in ("revenue", "discount", "tax", "payments"):
+            for code, amount in share[part].items():
+                self.refunds[part][code] -= amount
+        for code, amount in share["tax"].items():
+            self.refund_tax_settled[code] += amount
+        # add() counted a refund's scalars with the sign -1.
+        for scalar in ("gift_sold", "rounding"):
+            self.scalars[scalar] += share[scalar]
+        self.scalars["rounding" if difference_accepted else "difference"] += share[
+            "difference"
+        ]
 
     def add(self, booked, refund=False, difference_accepted=False):
         side = self.refunds if refund else self.sales
@@ -265,6 +284,8 @@ class Daybook:
                 methods[code] += sign * amount
             for code, amount in side["tax"].items():
                 taxes[code] += sign * amount
+        for code, amount in self.refund_tax_settled.items():
+            taxes[code] -= amount
         return dict(methods), dict(taxes)
 
 
@@ -280,3 +301,35 @@ def settleable(tendered, captures):
         left[method] = left.get(method, 0) - take
         out.append(take)
     return out
+
+
+def refund_share(booked, method, amount):
+    """The part of a refund receipt's booking (``book`` of its summary) that a
+    refund posted by the payments tier holds already: its credit note reversed
+    revenue and tax for ``amount``, its refund payment gave ``amount`` back by
+    ``method``. Each line of the receipt is taken in the proportion ``amount``
+    / the receipt's total; the cents that proportion leaves go to rounding, so
+    the share balances (revenue - discount + tax + gift cards + difference +
+    rounding = ``amount``) and what stays of the receipt balances too. The
+    whole receipt when ``amount`` is its total."""
+    total = booked["total"]
+
+    def part(values):
+        return {code: _share(value, amount, total) for code, value in values.items()}
+
+    share = {
+        "revenue": part(booked["revenue"]),
+        "discount": part(booked["discount"]),
+        "tax": part(booked["tax"]),
+        "payments": {method: amount},
+        "gift_sold": _share(booked["gift_sold"], amount, total),
+        "difference": _share(booked["difference"], amount, total),
+    }
+    share["rounding"] = amount - (
+        sum(share["revenue"].values())
+        - sum(share["discount"].values())
+        + sum(share["tax"].values())
+        + share["gift_sold"]
+        + share["difference"]
+    )
+    return share

@@ -7,9 +7,11 @@ from . import (
     retail_sync_handler_payout_reported,
     retail_sync_handler_pos_day_closed,
     retail_sync_handler_pos_sale,
+    retail_sync_handler_refund_issued,
     retail_sync_payment,
     retail_sync_payout,
     retail_sync_reconciliation_exception,
+    retail_sync_refund,
     retail_sync_store_day,
     retail_sync_store_day_total,
 )

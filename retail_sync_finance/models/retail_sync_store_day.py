@@ -95,6 +95,20 @@ class RetailSyncStoreDay(models.Model):
         readonly=True,
         help="Part of the day's payments already in the books as customer payments",
     )
+    settled_refund_ids = fields.One2many(
+        "retail.sync.refund",
+        "finance_day_id",
+        "Refunds posted",
+        readonly=True,
+        help="Refunds of this day's POS refund receipts that the payments tier "
+        "posted as credit notes with refund payments: the entry leaves out the "
+        "part of those receipts they book",
+    )
+    settled_refund_amount = fields.Monetary(
+        "Refunded by credit notes",
+        readonly=True,
+        help="Part of the day's refunds already in the books as credit notes",
+    )
     late_receipt_count = fields.Integer("Late receipts", readonly=True)
     note = fields.Text(readonly=True, help="Receipts booked here late, and why")
 
@@ -266,6 +280,9 @@ class RetailSyncStoreDay(models.Model):
                 difference_accepted=receipt in accepted,
             )
         settled = self._settle_posted_payments(book, receipts, digits)
+        settled_refunds, refunds_settled = self._settle_posted_refunds(
+            book, receipts, booked_all, accepted, included
+        )
         lines = book.lines()
         if self.move_id:
             self.move_id.with_context(force_delete=True).unlink()
@@ -310,10 +327,13 @@ class RetailSyncStoreDay(models.Model):
                 "sales_amount": sum(sales.mapped("total")),
                 "refunds_amount": sum(refunds.mapped("total")),
                 "settled_amount": ledger.to_major(sum(book.settled.values()), digits),
+                "settled_refund_amount": ledger.to_major(refunds_settled, digits),
             }
         )
         (self.settled_payment_ids - settled).write({"finance_day_id": False})
         settled.write({"finance_day_id": self.id})
+        (self.settled_refund_ids - settled_refunds).write({"finance_day_id": False})
+        settled_refunds.write({"finance_day_id": self.id})
         self._write_totals(book, digits)
 
     # ------------------------------------------------- payments posted already
@@ -400,6 +420,137 @@ class RetailSyncStoreDay(models.Model):
                 settled |= payment
         return settled
 
+    # -------------------------------------------------- refunds posted already
+    def _settle_posted_refunds(self, book, receipts, booked_all, accepted, included):
+        """Refunds counted once: when the payments tier posted a refund of a
+        store receipt (``refund.issued``: a credit note and a refund payment),
+        the POS refund receipt of that sale says the same refund again. The day
+        entry leaves out the part of the refund receipt the refund books (its
+        share, ``ledger.refund_share``), at most what the receipt gave back by
+        the refund's method. Refunds are matched with the refund receipts of
+        the sale they name in their order, over every day, so each day of a
+        rebuild finds the same match; a day settles the matches of its own
+        receipts and those of late refunds assigned to it. Returns (refunds
+        settled, amount settled in minor units)."""
+        Refund = self.env["retail.sync.refund"].sudo()
+        numbers = set(
+            receipts.filtered(lambda r: r.kind == "refund").mapped(
+                "original_receipt_number"
+            )
+        ) - {False}
+        domain = [
+            ("channel_id", "=", self.channel_id.id),
+            ("receipt_ref", "!=", False),
+            ("credit_note_id.state", "=", "posted"),
+        ]
+        mine = Refund.search(
+            [
+                *domain,
+                "|",
+                ("finance_day_id", "=", self.id),
+                "&",
+                ("finance_day_id", "=", False),
+                ("receipt_ref", "in", list(numbers)),
+            ]
+        )
+        if not mine:
+            return Refund, 0
+        sales = set(mine.mapped("receipt_ref"))
+        refunds = Refund.search(
+            [*domain, ("receipt_ref", "in", list(sales))], order="id"
+        )
+        refund_receipts = (
+            self.env["retail.sync.finance.receipt"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "=", self.channel_id.id),
+                    ("kind", "=", "refund"),
+                    ("original_receipt_number", "in", list(sales)),
+                ],
+                order="occurred_at, id",
+            )
+        )
+        missing = refund_receipts.filtered(lambda r: r.id not in booked_all)
+        booked_all = {**booked_all, **missing._booked_all(included)}
+        gift_methods = set(self.finance_store_id._gift_card_methods())
+        left = {
+            receipt.id: {
+                method: amount
+                for method, amount in booked_all[receipt.id]["tendered"].items()
+                if method not in gift_methods
+            }
+            for receipt in refund_receipts
+        }
+        settled, total = Refund, 0
+        digits = self.finance_store_id._digits()
+        for refund in refunds:
+            method = refund.payment_id.method
+            amount = ledger.to_minor(refund.amount, digits)
+            ours = refund in mine
+            for receipt in refund_receipts.filtered(
+                lambda r, n=refund.receipt_ref: r.original_receipt_number == n
+            ):
+                take = min(amount, left[receipt.id].get(method, 0))
+                if take <= 0:
+                    continue
+                left[receipt.id][method] -= take
+                amount -= take
+                if ours and (refund.finance_day_id == self or receipt.day_id == self):
+                    book.settle_refund(
+                        ledger.refund_share(booked_all[receipt.id], method, take),
+                        difference_accepted=receipt in accepted,
+                    )
+                    settled |= refund
+                    total += take
+        return settled, total
+
+    @api.model
+    def _refund_issued(self, refund):
+        """A refund just posted for a store receipt: the days of the POS refund
+        receipts of that sale are rebuilt with it settled; when they are all
+        posted (their entries booked the whole refund), the next open day takes
+        it, with a note, and reverses the part the credit note books."""
+        if not refund.receipt_ref:
+            return
+        receipts = (
+            self.env["retail.sync.finance.receipt"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "=", refund.channel_id.id),
+                    ("kind", "=", "refund"),
+                    ("original_receipt_number", "=", refund.receipt_ref),
+                ],
+                order="occurred_at, id",
+            )
+        )
+        open_days = receipts.day_id.filtered(lambda d: d.state != "posted")
+        if open_days:
+            open_days.write({"dirty": True})
+            return
+        if not receipts:
+            return  # the refund receipt's arrival rebuilds its day
+        day = receipts[-1].day_id
+        self._settle_in_next_open_day(
+            day,
+            refund,
+            self.env._(
+                "Refund %(refund)s of receipt %(receipt)s was posted after the day "
+                "of its POS refund receipt (%(date)s): settled here.",
+                refund=refund.refund_ref,
+                receipt=refund.receipt_ref,
+                date=day.business_date,
+            ),
+        )
+
+    @api.model
+    def _settle_in_next_open_day(self, day, record, note):
+        """``record`` (a payment or a refund posted by the payments tier after
+        ``day`` was posted) is settled by the next open day, with ``note``."""
+        later, _late = self._open_day(day.finance_store_id, day.business_date, note)
+        record.finance_day_id = later
+
     def _reconcile_settled_payments(self):
         """Once the day is posted: each receivable line its entry debits for
         payments posted by the payments tier is reconciled with the credits of
@@ -443,10 +594,10 @@ class RetailSyncStoreDay(models.Model):
             if day.state != "posted":
                 day.dirty = True
                 continue
-            later, _late = self._open_day(
-                day.finance_store_id,
-                day.business_date,
-                note=self.env._(
+            self._settle_in_next_open_day(
+                day,
+                payment,
+                self.env._(
                     "Payment %(payment)s of receipt %(receipt)s (%(date)s) was "
                     "posted after that day: settled here.",
                     payment=payment.payment_ref,
@@ -454,7 +605,6 @@ class RetailSyncStoreDay(models.Model):
                     date=day.business_date,
                 ),
             )
-            payment.finance_day_id = later
 
     def _accepted_receipts(self):
         """Receipts whose total difference an accountant accepted: booked to

@@ -191,6 +191,34 @@ class FinanceMixin(StoreMixin):
                 self.drain(applied.ordering_key)
             self.assertEqual(applied.state, "done", applied.error_message)
 
+    def send(self, event):
+        """Ingest ``event`` and drain its key: it must end applied."""
+        self.ingest(event)
+        applied = self.event(event["id"])
+        self.drain(applied.ordering_key)
+        self.assertEqual(applied.state, "done", applied.error_message)
+
+    def capture(self, receipt, amount, ref="PAY-CARD-1"):
+        """A card payment.captured naming a store receipt; its payment row."""
+        self.send(
+            {
+                "id": f"captured-{ref}",
+                "type": "payment.captured",
+                "schema_version": 1,
+                "occurred_at": "2026-11-27T10:01:00+01:00",
+                "data": {
+                    "payment_ref": ref,
+                    "receipt_ref": receipt,
+                    "amount": amount,
+                    "currency": self.currency.name,
+                    "method": "card",
+                },
+            }
+        )
+        return self.env["retail.sync.payment"].search(
+            [("channel_id", "=", self.channel.id), ("payment_ref", "=", ref)]
+        )
+
     def day(self, date="2026-11-27"):
         return self.Day.search(
             [

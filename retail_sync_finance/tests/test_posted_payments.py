@@ -18,26 +18,7 @@ class TestPostedPayments(FinanceMixin, TransactionCase):
         cls.receivable = cls.walk_in.property_account_receivable_id
 
     def capture(self, receipt, amount, ref="PAY-CARD-1"):
-        event = {
-            "id": f"captured-{ref}",
-            "type": "payment.captured",
-            "schema_version": 1,
-            "occurred_at": "2026-11-27T10:01:00+01:00",
-            "data": {
-                "payment_ref": ref,
-                "receipt_ref": receipt,
-                "amount": amount,
-                "currency": self.currency.name,
-                "method": "card",
-            },
-        }
-        self.ingest(event)
-        applied = self.event(event["id"])
-        self.drain(applied.ordering_key)
-        self.assertEqual(applied.state, "done", applied.error_message)
-        payment = self.env["retail.sync.payment"].search(
-            [("channel_id", "=", self.channel.id), ("payment_ref", "=", ref)]
-        )
+        payment = super().capture(receipt, amount, ref)
         self.assertEqual(payment.account_payment_id.state, "in_process")
         return payment
 

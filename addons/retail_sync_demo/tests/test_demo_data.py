@@ -106,7 +106,7 @@ class TestDemoData(TransactionCase):
         events = self.env["retail.sync.event"].search(
             [("channel_id", "=", paris.id), ("external_id", "=like", "PAR-%")]
         )
-        self.assertEqual(len(events), 6)
+        self.assertEqual(len(events), 8)
         self.assertEqual(
             set(events.mapped("state")), {"done"}, events.mapped("error_message")
         )
@@ -114,7 +114,7 @@ class TestDemoData(TransactionCase):
             [("channel_id", "=", paris.id), ("business_date", "=", "2026-12-01")]
         )
         self.assertEqual(day.state, "built")
-        self.assertEqual(day.receipt_count, 4)
+        self.assertEqual(day.receipt_count, 5)
         move = day.move_id
         self.assertEqual(move.state, "draft")
         currency = move.currency_id
@@ -127,6 +127,12 @@ class TestDemoData(TransactionCase):
         self.assertEqual(balances["Payments cash"], 37.0)
         self.assertEqual(balances["Refunds paid cash"], -25.0)
         self.assertEqual(day.settled_payment_ids.payment_ref, "PAR-PAY-000102")
+        # The sneakers' card refund was posted by the payments tier too (credit
+        # note and refund payment): its refund receipt is not booked again.
+        self.assertNotIn("Refunds paid card", balances)
+        self.assertEqual(day.settled_refund_ids.refund_ref, "PAR-REF-000105")
+        self.assertEqual(day.settled_refund_amount, 80.1)
+        self.assertEqual(day.settled_refund_ids.credit_note_id.state, "posted")
         # The Z report counted 2.00 less cash: one exception, with its owner.
         exception = day.exception_ids.filtered(lambda e: e.state == "open")
         self.assertEqual(
