@@ -57,7 +57,10 @@ class TestEventForm(ChannelMixin, TransactionCase):
 
     def test_neighbour_query_uses_the_key_index(self):
         self.ingest(make_event("solo", ordering_key="SOLO", sequence=1))
+        # With one row the planner's choice between indexes is a toss-up: what
+        # matters is that the index serves the query in drain order, no sort.
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_sort = off")
         event = self.event("solo")
         self.env.cr.execute(SQL("EXPLAIN %s", event._key_neighbour_query(1, True, 5)))
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
