@@ -16,6 +16,7 @@
     "external_dependencies": {
         "python": [
             "jsonschema",
+            "jsonschema_rs",
             "psycopg2",
             "requests",
             "standardwebhooks",

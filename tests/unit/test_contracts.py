@@ -89,13 +89,76 @@ def test_contract_file_must_name_its_handler(tmp_path):
         contracts.load_contract_file(folder / "1.json")
 
 
-def test_every_shipped_contract_names_a_handler_and_a_domain():
-    loaded = [
+def _shipped():
+    return [
         contract
         for folder in sorted(ROOT.glob("retail_sync_*/contracts"))
         for contract in contracts.load_contract_dir(folder)
     ]
+
+
+def test_every_shipped_contract_names_a_handler_and_a_domain():
+    loaded = _shipped()
     assert len(loaded) >= 7
     for contract in loaded:
         assert contract.handler.startswith("retail.sync.handler."), contract
         assert contract.domain, contract
+
+
+def test_every_shipped_contract_has_the_fast_validator():
+    for contract in _shipped():
+        fast, _full = contracts.validator_for(contract.schema)
+        assert fast is not None, contract.event_type
+
+
+def sale(**data):
+    event = {
+        "id": "s1",
+        "type": "pos.sale.completed",
+        "schema_version": 1,
+        "occurred_at": "2026-11-27T10:00:00+01:00",
+        "data": {
+            "store": "PAR",
+            "register": "R1",
+            "receipt_number": "R-1",
+            "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": 5}],
+            "payments": [{"method": "cash", "amount": 10}],
+        },
+    }
+    event["data"].update(data)
+    return event
+
+
+def test_a_valid_sale_passes_the_fast_path(schemas):
+    fast, _full = contracts.validator_for(schemas[("pos.sale.completed", 1)])
+    assert fast.is_valid(sale())
+    assert check(sale(), schemas) == []
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        sale(),
+        sale(lines=[{"sku": "SKU-1", "quantity": True, "unit_price": 5}]),
+        sale(lines=[{"sku": "SKU-1", "quantity": 2**70, "unit_price": 5}]),
+        sale(lines=[{"sku": "SKU-1", "quantity": 1.5, "unit_price": 5}]),
+        sale(lines=[]),
+        sale(store=""),
+        sale(unknown_field=1),
+        {**sale(), "occurred_at": "2026-11-27T10:00:00+01:00\n"},
+        {**sale(), "occurred_at": "\uff12\uff10\uff12\uff16-11-27T10:00:00Z"},
+        {**sale(), "schema_version": 1.0},
+    ],
+)
+def test_fast_and_full_validators_agree(schemas, event):
+    """The fast path only ever answers "valid"; it must never call an event
+    valid that jsonschema refuses."""
+    fast, full = contracts.validator_for(schemas[("pos.sale.completed", 1)])
+    refused = bool(list(full.iter_errors(event)))
+    if refused:
+        assert check(event, schemas), event
+    try:
+        fast_valid = fast.is_valid(event)
+    except Exception:  # then jsonschema decides alone
+        return
+    assert not (fast_valid and refused), event
