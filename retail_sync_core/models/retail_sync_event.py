@@ -3,6 +3,7 @@
 import json
 import logging
 import time
+from collections import defaultdict
 from datetime import UTC, datetime
 
 from odoo import api, fields, models
@@ -684,14 +685,23 @@ class RetailSyncEvent(models.Model):
 
     @api.model
     def _link_many(self, pairs):
-        """Link many (event, record) pairs in one create."""
+        """Link many (event, record) pairs in one create. The records' names are
+        read per model at once: records browsed one by one do not prefetch each
+        other, and a partner's name alone costs a query."""
+        ids_by_model = defaultdict(dict)
+        for _event, record in pairs:
+            ids_by_model[record._name].update(dict.fromkeys(record.ids))
+        names = {}
+        for model, ids in ids_by_model.items():
+            for record in self.env[model].sudo().browse(list(ids)):
+                names[model, record.id] = record.display_name
         self.env["retail.sync.event.link"].sudo().create(
             [
                 {
                     "event_id": event.id,
                     "res_model": record._name,
                     "res_id": record.id,
-                    "name": record.display_name,
+                    "name": names[record._name, record.id],
                 }
                 for event, record in pairs
             ]
