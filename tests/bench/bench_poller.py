@@ -191,6 +191,9 @@ def setup(odoo, dsn, args):
             "poll_interval": args.interval,
             "poll_batch_size": args.batch,
             "poll_alert_failures": 2,
+            # What the channel accepts per second (0: no limit). The default
+            # 500/s would make the backlog measure the limit, not the poller.
+            "rate_limit": args.rate_limit,
         },
     )
     products = {}
@@ -272,6 +275,12 @@ def main():
     parser.add_argument("--overlap", type=float, default=50)
     parser.add_argument("--overlap-seconds", type=float, default=30)
     parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=0,
+        help="the channel's rate limit in events/s (0: none)",
+    )
     parser.add_argument("--outage", type=float, default=15.0)
     parser.add_argument("--settle-seconds", type=float, default=1800.0)
     parser.add_argument("--no-record", action="store_true")
@@ -428,7 +437,8 @@ def render(f, args):
         f"--port {args.port} --rate {args.rate:g} --seconds {args.seconds:g} "
         f"--backlog {args.backlog} --interval {args.interval} --overlap "
         f"{args.overlap:g} --overlap-seconds {args.overlap_seconds:g} "
-        f"--batch {args.batch} --outage {args.outage:g}"
+        f"--batch {args.batch} --outage {args.outage:g} "
+        f"--rate-limit {args.rate_limit:g}"
     )
     lines = [
         f"Run {when}, commit {git_commit()}, {platform.node()} "
@@ -445,6 +455,7 @@ def render(f, args):
         f"| Commit to on-hand, max | {fmt(f.get('max'), 2, ' s')} | |",
         f"| Source restart: polls failed while down / alert raised | "
         f"{f.get('outage_failures')} / {f.get('outage_alerts')} | |",
+        f"| Channel rate limit (events/s, 0: none) | {args.rate_limit:g} | |",
         f"| Backlog written at once | {args.backlog} rows in "
         f"{fmt(f.get('backlog_write_s'), 1, ' s')} | |",
         f"| Server killed (SIGKILL, every process) at backlog rows stored | "
