@@ -93,5 +93,7 @@ class RetailSyncPushPending(models.Model):
                 rows_query,
             )
         )
-        for channel in self.env["retail.sync.channel"].browse(sorted(channel_ids)):
+        channels = self.env["retail.sync.channel"].browse(sorted(channel_ids))
+        for channel in channels:
             channel._enqueue_push()
+        channels._push_after_commit()

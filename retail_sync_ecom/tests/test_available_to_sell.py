@@ -91,6 +91,31 @@ class TestAvailableToSell(TransactionCase):
         )
         self.assertEqual(job.channel, "root.retail_sync.slow_push")
 
+    def test_a_background_job_pushes_as_soon_as_it_commits(self):
+        # A stock change in a queue job (a drain): the figure leaves with the
+        # job's commit, in its worker, before any push job runs.
+        job_env = self.env(context=dict(self.env.context, job_uuid="drain-job"))
+        job_env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -3
+        )
+        self.env.cr.precommit.run()
+        self.assertFalse(self.storefront.received)
+        run_after_commit(self.env)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+        # The push job enqueued with the change finds nothing left to send.
+        perform_pending_jobs(self.env)
+        self.assertEqual(len(self.storefront.received), 1)
+
+    def test_a_user_request_leaves_the_push_to_its_job(self):
+        self.env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -3
+        )
+        self.env.cr.precommit.run()
+        run_after_commit(self.env)
+        self.assertFalse(self.storefront.received)
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
+
     def test_manual_inventory_adjustment_in_the_ui_pushes(self):
         quant = self.env["stock.quant"].search(
             [
