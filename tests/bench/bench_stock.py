@@ -211,8 +211,12 @@ LEGS = (
     ("wait for a drain job (enqueue, runner dispatch, jobs ahead)", "drain_started"),
     ("drain job, until this sale is applied", "applied"),
     ("drain job, rest and commit", "drain_done"),
-    ("wait for a push job (enqueue, runner dispatch, step-backs)", "push_started"),
-    ("push job, until the figures are computed", "generated"),
+    (
+        "wait for the push (at the drain's commit, or a push job: runner dispatch, "
+        "step-backs)",
+        "push_started",
+    ),
+    ("push, until the figures are computed", "generated"),
     ("push sent, until the storefront has it", "arrived"),
 )
 
@@ -299,7 +303,9 @@ def _job_rows(cr, method, since):
 def _job_kind(identity):
     """How a job came to be: a follow-up (tail, more, retry, probe) or the first."""
     suffix = identity.rsplit(":", 1)[-1]
-    return suffix if suffix in ("tail", "more", "retry", "probe") else "first"
+    if suffix in ("tail", "more", "retry", "probe", "after-drain"):
+        return suffix
+    return "first"
 
 
 def _job_at(jobs, moment):
@@ -308,6 +314,17 @@ def _job_at(jobs, moment):
         if job[1] <= moment <= job[2]:
             return job
     return None
+
+
+def _pushed_after_drain(drains, generated):
+    """The push a drain made as soon as it committed (in its worker, no push job):
+    (identity, started, done, created), started when the last drain done before
+    ``generated`` ended."""
+    done = [job for jobs in drains.values() for job in jobs if job[2] <= generated]
+    if not done:
+        return None
+    last = max(done, key=lambda job: job[2])
+    return ("after-drain", last[2], generated, last[2])
 
 
 def leg_breakdown(database, traced, since, partitions, segment):
@@ -348,7 +365,7 @@ def leg_breakdown(database, traced, since, partitions, segment):
         part = key.split(":")[segment - 1] if segment > 0 else key
         partition = int(hashlib.md5(part.encode()).hexdigest()[:8], 16) % partitions
         drain = _job_at(drains[partition], float(applied))
-        push = _job_at(pushes, generated)
+        push = _job_at(pushes, generated) or _pushed_after_drain(drains, generated)
         if drain is None or push is None:
             untraced += 1
             continue
