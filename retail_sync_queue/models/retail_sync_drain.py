@@ -438,6 +438,14 @@ class RetailSyncDrain(models.AbstractModel):
 
     @api.model
     def _drain_partition(self, domain, partition):
+        if not self.env["retail.sync.lock"]._try(
+            locks.DRAIN_PARTITION, f"{domain}:{partition}"
+        ):
+            # A job of this partition is running (it started before this one was
+            # enqueued): it hands on when it commits. Draining beside it would
+            # find its keys held, and following up from here would start another
+            # job that finds the same, over and over while it runs.
+            return {"keys": 0, "applied": 0, "partition": partition, "held": True}
         self.env["retail.sync.event"].flush_model()
         in_partition = self._partition_filter(domain, partition)
         max_keys, max_events = self._domain_limits(domain)
