@@ -32,6 +32,9 @@ class RetailSyncCustomerClaim(models.Model):
         with its first customer."""
         if not rows:
             return
+        # In key order: two drains claiming the same keys take their index
+        # entries in the same order, so they never wait on each other in a cycle.
+        rows = sorted(rows, key=lambda row: (row[0], row[1]))
         self.env.cr.execute(
             SQL(
                 """
