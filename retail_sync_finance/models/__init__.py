@@ -11,7 +11,7 @@ from . import (
     retail_sync_payment,
     retail_sync_payout,
     retail_sync_reconciliation_exception,
-    retail_sync_refund,
+    retail_sync_refund_settlement,
     retail_sync_store_day,
     retail_sync_store_day_total,
 )

@@ -95,14 +95,14 @@ class RetailSyncStoreDay(models.Model):
         readonly=True,
         help="Part of the day's payments already in the books as customer payments",
     )
-    settled_refund_ids = fields.One2many(
-        "retail.sync.refund",
-        "finance_day_id",
+    refund_settlement_ids = fields.One2many(
+        "retail.sync.refund.settlement",
+        "day_id",
         "Refunds posted",
         readonly=True,
-        help="Refunds of this day's POS refund receipts that the payments tier "
-        "posted as credit notes with refund payments: the entry leaves out the "
-        "part of those receipts they book",
+        help="POS refund receipts (this day's, or late ones of posted days) whose "
+        "refund the payments tier posted as a credit note with a refund payment: "
+        "the entry leaves out the part those book",
     )
     settled_refund_amount = fields.Monetary(
         "Refunded by credit notes",
@@ -280,8 +280,8 @@ class RetailSyncStoreDay(models.Model):
                 difference_accepted=receipt in accepted,
             )
         settled = self._settle_posted_payments(book, receipts, digits)
-        settled_refunds, refunds_settled = self._settle_posted_refunds(
-            book, receipts, booked_all, accepted, included
+        refunds_settled = self._settle_posted_refunds(
+            book, receipts, booked_all, included
         )
         lines = book.lines()
         if self.move_id:
@@ -332,8 +332,6 @@ class RetailSyncStoreDay(models.Model):
         )
         (self.settled_payment_ids - settled).write({"finance_day_id": False})
         settled.write({"finance_day_id": self.id})
-        (self.settled_refund_ids - settled_refunds).write({"finance_day_id": False})
-        settled_refunds.write({"finance_day_id": self.id})
         self._write_totals(book, digits)
 
     # ------------------------------------------------- payments posted already
@@ -421,133 +419,178 @@ class RetailSyncStoreDay(models.Model):
         return settled
 
     # -------------------------------------------------- refunds posted already
-    def _settle_posted_refunds(self, book, receipts, booked_all, accepted, included):
-        """Refunds counted once: when the payments tier posted a refund of a
-        store receipt (``refund.issued``: a credit note and a refund payment),
-        the POS refund receipt of that sale says the same refund again. The day
-        entry leaves out the part of the refund receipt the refund books (its
-        share, ``ledger.refund_share``), at most what the receipt gave back by
-        the refund's method. Refunds are matched with the refund receipts of
-        the sale they name in their order, over every day, so each day of a
-        rebuild finds the same match; a day settles the matches of its own
-        receipts and those of late refunds assigned to it. Returns (refunds
-        settled, amount settled in minor units)."""
-        Refund = self.env["retail.sync.refund"].sudo()
-        numbers = set(
-            receipts.filtered(lambda r: r.kind == "refund").mapped(
-                "original_receipt_number"
-            )
-        ) - {False}
-        domain = [
-            ("channel_id", "=", self.channel_id.id),
-            ("receipt_ref", "!=", False),
-            ("credit_note_id.state", "=", "posted"),
-        ]
-        mine = Refund.search(
-            [
-                *domain,
-                "|",
-                ("finance_day_id", "=", self.id),
-                "&",
-                ("finance_day_id", "=", False),
-                ("receipt_ref", "in", list(numbers)),
-            ]
-        )
-        if not mine:
-            return Refund, 0
-        sales = set(mine.mapped("receipt_ref"))
-        refunds = Refund.search(
-            [*domain, ("receipt_ref", "in", list(sales))], order="id"
-        )
-        refund_receipts = (
-            self.env["retail.sync.finance.receipt"]
-            .sudo()
-            .search(
-                [
-                    ("channel_id", "=", self.channel_id.id),
-                    ("kind", "=", "refund"),
-                    ("original_receipt_number", "in", list(sales)),
-                ],
-                order="occurred_at, id",
-            )
-        )
-        missing = refund_receipts.filtered(lambda r: r.id not in booked_all)
-        booked_all = {**booked_all, **missing._booked_all(included)}
-        gift_methods = set(self.finance_store_id._gift_card_methods())
-        left = {
-            receipt.id: {
-                method: amount
-                for method, amount in booked_all[receipt.id]["tendered"].items()
-                if method not in gift_methods
-            }
-            for receipt in refund_receipts
-        }
-        settled, total = Refund, 0
-        digits = self.finance_store_id._digits()
-        for refund in refunds:
-            method = refund.payment_id.method
-            amount = ledger.to_minor(refund.amount, digits)
-            ours = refund in mine
-            for receipt in refund_receipts.filtered(
-                lambda r, n=refund.receipt_ref: r.original_receipt_number == n
-            ):
-                take = min(amount, left[receipt.id].get(method, 0))
-                if take <= 0:
-                    continue
-                left[receipt.id][method] -= take
-                amount -= take
-                if ours and (refund.finance_day_id == self or receipt.day_id == self):
-                    book.settle_refund(
-                        ledger.refund_share(booked_all[receipt.id], method, take),
-                        difference_accepted=receipt in accepted,
-                    )
-                    settled |= refund
-                    total += take
-        return settled, total
-
     @api.model
-    def _refund_issued(self, refund):
-        """A refund just posted for a store receipt: the days of the POS refund
-        receipts of that sale are rebuilt with it settled; when they are all
-        posted (their entries booked the whole refund), the next open day takes
-        it, with a note, and reverses the part the credit note books."""
-        if not refund.receipt_ref:
-            return
+    def _refund_matches(self, channel, sales):
+        """[(refund, refund receipt, minor units)]: the refunds the payments tier
+        posted for the store receipts ``sales`` (receipt numbers), matched with
+        the POS refund receipts of those sales. Each refund takes, in the order
+        refunds were posted, from what the refund receipts gave back by its
+        method, in the order they arrived, never more. Both orders only grow, so
+        a match once made stays the same whatever arrives later."""
+        Refund = self.env["retail.sync.refund"].sudo()
+        refunds = Refund.search(
+            [
+                ("channel_id", "=", channel.id),
+                ("receipt_ref", "in", list(sales)),
+                ("credit_note_id.state", "=", "posted"),
+            ],
+            order="id",
+        )
+        if not refunds:
+            return []
         receipts = (
             self.env["retail.sync.finance.receipt"]
             .sudo()
             .search(
                 [
-                    ("channel_id", "=", refund.channel_id.id),
+                    ("channel_id", "=", channel.id),
                     ("kind", "=", "refund"),
-                    ("original_receipt_number", "=", refund.receipt_ref),
+                    ("original_receipt_number", "in", list(sales)),
                 ],
-                order="occurred_at, id",
+                order="id",
             )
         )
-        open_days = receipts.day_id.filtered(lambda d: d.state != "posted")
-        if open_days:
-            open_days.write({"dirty": True})
-            return
-        if not receipts:
-            return  # the refund receipt's arrival rebuilds its day
-        day = receipts[-1].day_id
-        self._settle_in_next_open_day(
-            day,
-            refund,
+        summaries = receipts._summaries()
+        left = {}
+        for receipt in receipts:
+            gift_methods = set(receipt.finance_store_id._gift_card_methods())
+            left[receipt.id] = {
+                method: amount
+                for method, amount in summaries[receipt.id]["payments"].items()
+                if method not in gift_methods
+            }
+        matches = []
+        for refund in refunds:
+            method = refund.payment_id.method
+            amount = ledger.to_minor(refund.amount, refund.currency_id.decimal_places)
+            for receipt in receipts:
+                if receipt.original_receipt_number != refund.receipt_ref:
+                    continue
+                take = min(amount, left[receipt.id].get(method, 0))
+                if take <= 0:
+                    continue
+                left[receipt.id][method] -= take
+                amount -= take
+                matches.append((refund, receipt, take))
+        return matches
+
+    def _settle_posted_refunds(self, book, receipts, booked_all, included):
+        """Refunds counted once: when the payments tier posted a refund of a
+        store receipt (``refund.issued``: a credit note and a refund payment),
+        the POS refund receipt of that sale says the same refund again. The day
+        entry leaves out the part of the refund receipt the refund books (its
+        share, ``ledger.refund_share``): for this day's refund receipts, and for
+        late matches of posted days that were given to this day. A match of a
+        posted day that has no day yet is given to the next open day. Returns
+        the amount settled, in minor units."""
+        Settlement = self.env["retail.sync.refund.settlement"].sudo()
+        mine = Settlement.search([("day_id", "=", self.id)])
+        sales = set(
+            receipts.filtered(lambda r: r.kind == "refund").mapped(
+                "original_receipt_number"
+            )
+        ) | set(mine.receipt_id.mapped("original_receipt_number"))
+        sales.discard(False)
+        matches = self._refund_matches(self.channel_id, sales) if sales else []
+        existing = {
+            (row.refund_id.id, row.receipt_id.id): row
+            for row in Settlement.search(
+                [("refund_id", "in", list({m[0].id for m in matches}))]
+            )
+        }
+        others = self.env["retail.sync.finance.receipt"].union(
+            *(
+                receipt
+                for _refund, receipt, _take in matches
+                if receipt.id not in booked_all
+            )
+        )
+        booked_all = {**booked_all, **others._booked_all(included)}
+        kept, total = Settlement, 0
+        for refund, receipt, take in matches:
+            row = existing.get((refund.id, receipt.id))
+            if row is None:
+                if receipt.day_id.state == "posted":
+                    row = self._settle_late(refund, receipt, take)
+                elif receipt.day_id == self:
+                    row = Settlement.create(
+                        self._settlement_values(refund, receipt, take, self)
+                    )
+                else:
+                    continue  # that open day settles it when it is built
+            if row.day_id != self:
+                continue
+            digits = receipt.currency_id.decimal_places
+            amount = ledger.to_minor(row.amount, digits)
+            if amount != take:  # this open day's row follows the match
+                row.amount, amount = ledger.to_major(take, digits), take
+            book.settle_refund(
+                ledger.refund_share(
+                    booked_all[receipt.id], refund.payment_id.method, amount
+                ),
+                difference_accepted=receipt in receipt.day_id._accepted_receipts(),
+            )
+            kept |= row
+            total += amount
+        (mine - kept).unlink()
+        return total
+
+    @api.model
+    def _settlement_values(self, refund, receipt, take, day):
+        return {
+            "refund_id": refund.id,
+            "receipt_id": receipt.id,
+            "day_id": day.id,
+            "amount": ledger.to_major(take, receipt.currency_id.decimal_places),
+            "late": day != receipt.day_id,
+        }
+
+    @api.model
+    def _settle_late(self, refund, receipt, take):
+        """A match whose refund receipt's day was posted before the refund came:
+        settled by the next open day, with a note on it."""
+        day = receipt.day_id
+        later, _late = self._open_day(
+            day.finance_store_id,
+            day.business_date,
             self.env._(
                 "Refund %(refund)s of receipt %(receipt)s was posted after the day "
-                "of its POS refund receipt (%(date)s): settled here.",
+                "of its POS refund receipt %(refund_receipt)s (%(date)s): settled "
+                "here.",
                 refund=refund.refund_ref,
                 receipt=refund.receipt_ref,
+                refund_receipt=receipt.receipt_number,
                 date=day.business_date,
             ),
         )
+        return (
+            self.env["retail.sync.refund.settlement"]
+            .sudo()
+            .create(self._settlement_values(refund, receipt, take, later))
+        )
+
+    @api.model
+    def _refund_issued(self, refund):
+        """A refund just posted for a store receipt: the days of the POS refund
+        receipts it matches are rebuilt with it settled; a match whose day is
+        posted (its entry booked the whole refund receipt) goes to the next open
+        day, which reverses the part the credit note books."""
+        if not refund.receipt_ref:
+            return
+        for match_refund, receipt, take in self._refund_matches(
+            refund.channel_id, {refund.receipt_ref}
+        ):
+            if match_refund != refund:
+                continue
+            if receipt.day_id.state == "posted":
+                self._settle_late(refund, receipt, take)
+            else:
+                receipt.day_id.dirty = True
 
     @api.model
     def _settle_in_next_open_day(self, day, record, note):
-        """``record`` (a payment or a refund posted by the payments tier after
-        ``day`` was posted) is settled by the next open day, with ``note``."""
+        """``record`` (a payment posted by the payments tier after ``day`` was
+        posted) is settled by the next open day, with ``note``."""
         later, _late = self._open_day(day.finance_store_id, day.business_date, note)
         record.finance_day_id = later
 

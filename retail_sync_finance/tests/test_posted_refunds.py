@@ -40,6 +40,11 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         self.assertEqual(refund.credit_note_id.state, "posted")
         return refund
 
+    def settlements(self, refund):
+        return self.env["retail.sync.refund.settlement"].search(
+            [("refund_id", "=", refund.id)]
+        )
+
     def entry(self, day):
         return sorted((line.name, line.balance) for line in day.move_id.line_ids)
 
@@ -68,7 +73,7 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         # The credit note and the refund payment book it: the day entry is the
         # one without the refund receipt, balanced.
         self.assertEqual(self.entry(day), without)
-        self.assertEqual(day.settled_refund_ids, refund)
+        self.assertEqual(day.refund_settlement_ids.refund_id, refund)
         self.assertEqual(day.settled_refund_amount, 10.71)
         # The Z report's totals still count the refund receipt.
         totals = self.totals(day)
@@ -101,7 +106,7 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         self.assertTrue(day.dirty)
         day.action_build()
         self.assertEqual(self.entry(day), without)
-        self.assertEqual(day.settled_refund_ids, refund)
+        self.assertEqual(day.refund_settlement_ids.refund_id, refund)
         # Rebuilt, it is the same entry.
         day.action_build()
         self.assertEqual(self.entry(day), without)
@@ -112,7 +117,9 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         self.apply(self.shirt_refund())
         day.action_close_day()
         refund = self.issue_refund("REF-1", "PAY-CARD-1", "R-0002", "T-SHIRT", 1, 10.71)
-        next_day = refund.finance_day_id
+        settlement = self.settlements(refund)
+        self.assertTrue(settlement.late)
+        next_day = settlement.day_id
         self.assertEqual(str(next_day.business_date), "2026-11-28")
         self.assertIn("REF-1", next_day.note)
         next_day.action_close_day()
@@ -157,7 +164,7 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         self.assertEqual(entry["Refunded tax V7"], 0.70)
         self.assertEqual(entry["Refunds paid cash"], -10.70)
         self.assertNotIn("Refunds paid card", entry)
-        self.assertEqual(day.settled_refund_ids, refund)
+        self.assertEqual(day.refund_settlement_ids.refund_id, refund)
         self.assertEqual(day.settled_refund_amount, 21.40)
 
     def test_refund_beyond_the_refund_receipt_settles_what_it_gave_back(self):
@@ -178,3 +185,59 @@ class TestPostedRefunds(FinanceMixin, TransactionCase):
         entry = dict(self.entry(day))
         self.assertFalse([name for name in entry if name.startswith("Refund")], entry)
         self.assertEqual(day.settled_refund_amount, 10.70)
+
+    def two_day_socks(self):
+        """Two socks sold by card on the 27th; one back on the 27th, the other on
+        the 28th, both by card."""
+        self.apply(
+            self.receipt(
+                "R-0701",
+                [("T-SOCKS", 2, 10.70, 0, {"V7": 1.40})],
+                [("card", 21.40)],
+            ),
+            self.refund("RF-0701", "R-0701", [("T-SOCKS", 1)], [("card", 10.70)]),
+            self.refund(
+                "RF-0702",
+                "R-0701",
+                [("T-SOCKS", 1)],
+                [("card", 10.70)],
+                at="2026-11-28T12:00:00+01:00",
+            ),
+        )
+        self.capture("R-0701", 21.40, "PAY-CARD-7")
+        return self.day(), self.day("2026-11-28")
+
+    def test_refund_of_receipts_of_two_open_days_is_settled_in_each(self):
+        first, second = self.two_day_socks()
+        refund = self.issue_refund("REF-7", "PAY-CARD-7", "R-0701", "T-SOCKS", 2, 21.40)
+        first.action_build()
+        second.action_build()
+        for day in (first, second):
+            self.assertEqual(day.refund_settlement_ids.refund_id, refund)
+            self.assertEqual(day.settled_refund_amount, 10.70)
+            names = [line.name for line in day.move_id.line_ids]
+            self.assertFalse([n for n in names if n.startswith("Refund")], names)
+        # Rebuilt in any order, each day keeps its own share.
+        before = self.entry(first)
+        second.action_build()
+        first.action_build()
+        self.assertEqual(self.entry(first), before)
+        self.assertEqual(self.settlements(refund).mapped("amount"), [10.70, 10.70])
+
+    def test_match_on_a_posted_day_goes_to_the_next_open_day(self):
+        first, second = self.two_day_socks()
+        first.action_close_day()
+        # 10.70 back on the card: it matches the refund receipt of the posted
+        # 27th (the first one), settled by the 28th, whose own refund receipt
+        # stays booked.
+        refund = self.issue_refund("REF-8", "PAY-CARD-7", "R-0701", "T-SOCKS", 1, 10.70)
+        settlement = self.settlements(refund)
+        self.assertEqual(settlement.receipt_id.receipt_number, "RF-0701")
+        self.assertEqual(settlement.day_id, second)
+        self.assertTrue(settlement.late)
+        second.action_build()
+        entry = dict(self.entry(second))
+        # RF-0702 booked (10.70 paid back on the card), RF-0701's share taken
+        # back: the two cancel out on every line.
+        self.assertFalse([v for v in entry.values() if v], entry)
+        self.assertEqual(second.settled_refund_amount, 10.70)

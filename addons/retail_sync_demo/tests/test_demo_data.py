@@ -130,9 +130,10 @@ class TestDemoData(TransactionCase):
         # The sneakers' card refund was posted by the payments tier too (credit
         # note and refund payment): its refund receipt is not booked again.
         self.assertNotIn("Refunds paid card", balances)
-        self.assertEqual(day.settled_refund_ids.refund_ref, "PAR-REF-000105")
+        settlement = day.refund_settlement_ids
+        self.assertEqual(settlement.refund_id.refund_ref, "PAR-REF-000105")
         self.assertEqual(day.settled_refund_amount, 80.1)
-        self.assertEqual(day.settled_refund_ids.credit_note_id.state, "posted")
+        self.assertEqual(settlement.credit_note_id.state, "posted")
         # The Z report counted 2.00 less cash: one exception, with its owner.
         exception = day.exception_ids.filtered(lambda e: e.state == "open")
         self.assertEqual(
