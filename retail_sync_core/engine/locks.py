@@ -8,4 +8,4 @@ STORE_CUSTOMER_LOCATION = 0x52530003  # creating a store's customers location
 STATS_ROLLUP = 0x52530004  # one statistics rollup at a time
 STOCK_CHECK = 0x52530005  # one stock mismatch comparison per channel at a time
 POLL_CHANNEL = 0x52530006  # one poll of a polled channel's source at a time
-DRAIN_PARTITION = 0x52530007  # one drain job per partition of a many-keys domain
+DRAIN_PARTITION = 0x52530007  # one drain job per partition of a backlog

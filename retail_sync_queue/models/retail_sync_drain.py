@@ -438,14 +438,6 @@ class RetailSyncDrain(models.AbstractModel):
 
     @api.model
     def _drain_partition(self, domain, partition):
-        if not self.env["retail.sync.lock"]._try(
-            locks.DRAIN_PARTITION, f"{domain}:{partition}"
-        ):
-            # A job of this partition is running (it started before this one was
-            # enqueued): it hands on when it commits. Draining beside it would
-            # find its keys held, and following up from here would start another
-            # job that finds the same, over and over while it runs.
-            return {"keys": 0, "applied": 0, "partition": partition, "held": True}
         self.env["retail.sync.event"].flush_model()
         in_partition = self._partition_filter(domain, partition)
         max_keys, max_events = self._domain_limits(domain)
@@ -464,7 +456,20 @@ class RetailSyncDrain(models.AbstractModel):
             )
         )
         keys = self.env.cr.fetchall()
+        # A backlog (more keys waiting than one job takes) drains one job per
+        # partition at a time: a second job would take the first one's keys
+        # again, find them held, nibble at the next one and follow up, over and
+        # over while the first runs. Below that (a trickle, a spike) jobs of one
+        # partition drain the keys that are free side by side.
+        backlog = len(keys) > max_keys
+        if backlog and not self.env["retail.sync.lock"]._try(
+            locks.DRAIN_PARTITION, f"{domain}:{partition}"
+        ):
+            return {"keys": 0, "applied": 0, "partition": partition, "held": True}
         locked = self._lock_keys(keys[:max_keys])
+        if keys and not locked:
+            # Every key is held by a running job, which hands on when it commits.
+            return {"keys": 0, "applied": 0, "partition": partition, "held": True}
         runs_by_contract, room, more = {}, max_events, len(keys) > max_keys
         by_key_drain = []
         # The state and pending events of every locked key, read at once.
