@@ -137,10 +137,11 @@ def json_pointer(path):
 def _problems(validator, instance):
     fast, full = validator
     try:
-        if fast is not None and fast.is_valid(instance):
-            return []
+        valid = fast is not None and fast.is_valid(instance)
     except Exception:  # a value Rust cannot hold: jsonschema decides
-        pass
+        valid = False
+    if valid:
+        return []
     errors = sorted(full.iter_errors(instance), key=lambda e: list(e.path))
     return [
         Problem(json_pointer(e.absolute_path), e.message) for e in errors[:MAX_ERRORS]

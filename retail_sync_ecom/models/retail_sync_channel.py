@@ -330,8 +330,9 @@ class RetailSyncChannel(models.Model):
                             env["retail.sync.channel"].browse(
                                 channel_id
                             )._push_available(wait=False)
-                    except RetryableJobError:
-                        pass  # another push holds the channel
+                    except RetryableJobError as exc:
+                        # Another push holds the channel: its hand-on takes these.
+                        _logger.debug("Retail Sync: push to %s: %s", channel_id, exc)
                     except Exception:
                         _logger.exception(
                             "Retail Sync: immediate push to channel %s failed; its "

@@ -18,7 +18,6 @@ class RetailSyncRefundSettlement(models.Model):
 
     refund_id = fields.Many2one(
         "retail.sync.refund",
-        "Refund",
         required=True,
         ondelete="cascade",
         index=True,
