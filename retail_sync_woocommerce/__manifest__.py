@@ -11,7 +11,12 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["retail_sync_mapping", "retail_sync_ecom", "retail_sync_payments"],
+    "depends": [
+        "retail_sync_mapping",
+        "retail_sync_ecom",
+        "retail_sync_payments",
+        "retail_sync_customers",
+    ],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "data/retail_sync_mapping_data.xml",

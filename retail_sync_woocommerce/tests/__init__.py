@@ -1,1 +1,1 @@
-from . import test_preset_v2, test_woocommerce_push
+from . import test_preset_v2, test_preset_v3, test_woocommerce_push

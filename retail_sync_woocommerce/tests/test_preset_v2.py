@@ -18,16 +18,18 @@ class TestWooCommercePresetV2(TransactionCase):
     """Version 2 of the WooCommerce preset, loaded by this addon (which installs
     the payment contracts): a paid order maps to payment.captured too."""
 
+    preset_version = 2
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.mapping = cls.env["retail.sync.mapping"].search(
-            [("code", "=", "woocommerce"), ("version", "=", 2)]
+            [("code", "=", "woocommerce"), ("version", "=", cls.preset_version)]
         )
         cls.channel = cls.env["retail.sync.channel"].create(
             {
-                "name": "WooCommerce preset v2",
-                "code": "WOO-V2",
+                "name": f"WooCommerce preset v{cls.preset_version}",
+                "code": f"WOO-V{cls.preset_version}",
                 "kind": "ecommerce",
                 "mapping_id": cls.mapping.id,
             }
