@@ -451,9 +451,13 @@ class RetailSyncStoreDay(models.Model):
             )
         )
         summaries = receipts._summaries()
+        gift_methods_of = {
+            store.id: set(store._gift_card_methods())
+            for store in receipts.finance_store_id
+        }
         left = {}
         for receipt in receipts:
-            gift_methods = set(receipt.finance_store_id._gift_card_methods())
+            gift_methods = gift_methods_of[receipt.finance_store_id.id]
             left[receipt.id] = {
                 method: amount
                 for method, amount in summaries[receipt.id]["payments"].items()
@@ -507,6 +511,7 @@ class RetailSyncStoreDay(models.Model):
         )
         booked_all = {**booked_all, **others._booked_all(included)}
         kept, total = Settlement, 0
+        accepted = {}  # {day id: its accepted receipts}, read once per day
         for refund, receipt, take in matches:
             row = existing.get((refund.id, receipt.id))
             if row is None:
@@ -520,6 +525,8 @@ class RetailSyncStoreDay(models.Model):
                     continue  # that open day settles it when it is built
             if row.day_id != self:
                 continue
+            if receipt.day_id.id not in accepted:
+                accepted[receipt.day_id.id] = receipt.day_id._accepted_receipts()
             digits = receipt.currency_id.decimal_places
             amount = ledger.to_minor(row.amount, digits)
             if amount != take:  # this open day's row follows the match
@@ -528,7 +535,7 @@ class RetailSyncStoreDay(models.Model):
                 ledger.refund_share(
                     booked_all[receipt.id], refund.payment_id.method, amount
                 ),
-                difference_accepted=receipt in receipt.day_id._accepted_receipts(),
+                difference_accepted=receipt in accepted[receipt.day_id.id],
             )
             kept |= row
             total += amount
