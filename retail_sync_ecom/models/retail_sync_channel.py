@@ -3,7 +3,7 @@
 import logging
 import random
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from psycopg2 import OperationalError
 
@@ -21,6 +21,8 @@ TOPIC = "inventory.available"
 PUSH_NOW = "retail_sync.push_now"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
+# The push job behind a push made at a drain's commit (`_enqueue_push`).
+PUSH_SAFETY_DELAY = timedelta(seconds=2)
 STATUS_TOPIC = "order.status"
 # Click & collect orders pushed to their pickup store's POS channels.
 PICKUP_TOPIC = "pickup.order"
@@ -250,8 +252,28 @@ class RetailSyncChannel(models.Model):
             f"Retail Sync: push available-to-sell to {self.code}",
         )
 
-    def _enqueue_push(self):
-        return self.env["retail.sync.job"]._enqueue_once(*self._push_job())
+    def _enqueue_push(self, safety_net=False):
+        """The channel's push job, due now. With ``safety_net`` (this transaction's
+        figures are pushed as it commits: `_push_after_commit`), a push job due
+        PUSH_SAFETY_DELAY later, under an identity of its own so that it never
+        delays a push due now: it finds nothing left, unless that push did not
+        happen (the worker was killed between the commit and the push). One such
+        job waits per channel, however many drains commit meanwhile, so under
+        load pushes no longer cost a runner dispatch each."""
+        records, method, identity, channel, priority, description = self._push_job()
+        if safety_net:
+            return self.env["retail.sync.job"]._enqueue_once(
+                records,
+                method,
+                identity + ":safety",
+                channel,
+                priority,
+                description + " (safety net)",
+                eta=PUSH_SAFETY_DELAY,
+            )
+        return self.env["retail.sync.job"]._enqueue_once(
+            records, method, identity, channel, priority, description
+        )
 
     def _pushes_left(self):
         """Whether figures wait for a push (in this transaction's snapshot)."""
@@ -309,12 +331,14 @@ class RetailSyncChannel(models.Model):
         """In a background job (a drain), push these channels' figures as soon as
         its transaction commits, in the same worker: the figures do not wait for
         the job runner to dispatch the push job (tens of milliseconds, a few
-        hundred under load). The push job enqueued with the pending rows stays
-        the safety net: it finds them gone, or pushes what came since. A push
-        already running for a channel is left alone (its own follow-up takes the
-        rest). Not in a user's request: a slow storefront would hold the screen."""
+        hundred under load). The push job enqueued with the pending rows is
+        then only the safety net, due seconds later (`_enqueue_push`): it finds
+        them gone, or pushes what came since. A push already running for a
+        channel is left alone (its own follow-up takes the rest). Not in a
+        user's request: a slow storefront would hold the screen. True when the
+        push will be made at commit."""
         if not self.env.context.get("job_uuid"):
-            return
+            return False
         postcommit = self.env.cr.postcommit
         queued = postcommit.data.get(PUSH_NOW)
         if queued is None:
@@ -341,6 +365,7 @@ class RetailSyncChannel(models.Model):
                         )
 
         queued.update(self.ids)
+        return True
 
     def _push_available(self, wait=True):
         """Push the figures this channel has not received (a queue job, or right

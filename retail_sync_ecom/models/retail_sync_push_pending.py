@@ -94,6 +94,6 @@ class RetailSyncPushPending(models.Model):
             )
         )
         channels = self.env["retail.sync.channel"].browse(sorted(channel_ids))
+        pushed_at_commit = channels._push_after_commit()
         for channel in channels:
-            channel._enqueue_push()
-        channels._push_after_commit()
+            channel._enqueue_push(safety_net=pushed_at_commit)

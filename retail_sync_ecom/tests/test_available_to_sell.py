@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import time
+from datetime import timedelta
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -61,6 +62,11 @@ class TestAvailableToSell(TransactionCase):
             [("channel_id", "=", self.channel.id)], order="id desc"
         )
 
+    def push_jobs(self):
+        return self.env["queue.job"].search(
+            [("method_name", "=", "_push_available"), ("state", "=", "pending")]
+        )
+
     def test_initial_stock_reached_the_storefront(self):
         delivery = self.deliveries()[0]
         self.assertEqual(delivery.state, "delivered")
@@ -94,6 +100,7 @@ class TestAvailableToSell(TransactionCase):
     def test_a_background_job_pushes_as_soon_as_it_commits(self):
         # A stock change in a queue job (a drain): the figure leaves with the
         # job's commit, in its worker, before any push job runs.
+        self.env.cr.postcommit.clear()  # the class setup's pushes' follow-ups
         job_env = self.env(context=dict(self.env.context, job_uuid="drain-job"))
         job_env["stock.quant"]._update_available_quantity(
             self.kettle, self.central.lot_stock_id, -3
@@ -102,9 +109,28 @@ class TestAvailableToSell(TransactionCase):
         self.assertFalse(self.storefront.received)
         run_after_commit(self.env)
         self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
-        # The push job enqueued with the change finds nothing left to send.
+        # The push job enqueued with the change is a safety net, due seconds
+        # later (no runner dispatch on the figure's way), and finds nothing left.
+        [job] = self.push_jobs()
+        self.assertEqual(job.identity_key, f"retail_sync.push:{self.channel.id}:safety")
+        self.assertGreaterEqual(job.eta, job.date_created + timedelta(seconds=2))
         perform_pending_jobs(self.env)
         self.assertEqual(len(self.storefront.received), 1)
+
+    def test_the_safety_net_pushes_when_the_worker_dies_after_its_commit(self):
+        # The drain committed its stock change and pending row, then its worker was
+        # killed before the push at commit ran: the delayed push job sends it.
+        job_env = self.env(context=dict(self.env.context, job_uuid="drain-job"))
+        job_env["stock.quant"]._update_available_quantity(
+            self.kettle, self.central.lot_stock_id, -3
+        )
+        self.env.cr.precommit.run()
+        self.env.cr.postcommit.clear()
+        self.assertFalse(self.storefront.received)
+        [job] = self.push_jobs()
+        self.assertTrue(job.identity_key.endswith(":safety"))
+        perform_pending_jobs(self.env)
+        self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
 
     def test_a_user_request_leaves_the_push_to_its_job(self):
         self.env["stock.quant"]._update_available_quantity(
@@ -113,6 +139,10 @@ class TestAvailableToSell(TransactionCase):
         self.env.cr.precommit.run()
         run_after_commit(self.env)
         self.assertFalse(self.storefront.received)
+        # Due now, under the push's own identity: no safety delay.
+        [job] = self.push_jobs()
+        self.assertEqual(job.identity_key, f"retail_sync.push:{self.channel.id}")
+        self.assertFalse(job.eta)
         perform_pending_jobs(self.env)
         self.assertEqual(self.storefront.available("ATS-KETTLE"), 6.0)
 

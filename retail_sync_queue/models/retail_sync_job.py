@@ -9,6 +9,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
+TAIL_DELAY = timedelta(seconds=1)
 
 
 class RetailSyncJob(models.AbstractModel):
@@ -40,26 +41,36 @@ class RetailSyncJob(models.AbstractModel):
 
     @api.model
     def _enqueue_once(
-        self, records, method, identity, channel, priority, description, **options
+        self,
+        records,
+        method,
+        identity,
+        channel,
+        priority,
+        description,
+        eta=None,
+        **options,
     ):
-        """Enqueue ``records.method(*args)`` unless it (and its tail) already waits."""
+        """Enqueue ``records.method(*args)`` unless it (and its tail) already waits.
+        ``eta`` (a timedelta) delays the job, and its tail as much if longer than
+        the tail's own second."""
         waiting = self._waiting_suffixes(identity)
         if "" not in waiting:
-            return self._enqueue(
-                records, method, identity, channel, priority, description, **options
-            )
-        if ":tail" not in waiting:
-            return self._enqueue(
-                records,
-                method,
-                identity + ":tail",
-                channel,
-                priority,
-                description,
-                eta=timedelta(seconds=1),
-                **options,
-            )
-        return None
+            suffix, delay = "", eta
+        elif ":tail" not in waiting:
+            suffix, delay = ":tail", max(eta or TAIL_DELAY, TAIL_DELAY)
+        else:
+            return None
+        return self._enqueue(
+            records,
+            method,
+            identity + suffix,
+            channel,
+            priority,
+            description,
+            eta=delay,
+            **options,
+        )
 
     @api.model
     def _enqueue(

@@ -303,7 +303,7 @@ def _job_rows(cr, method, since):
 def _job_kind(identity):
     """How a job came to be: a follow-up (tail, more, retry, probe) or the first."""
     suffix = identity.rsplit(":", 1)[-1]
-    if suffix in ("tail", "more", "retry", "probe", "after-drain"):
+    if suffix in ("tail", "more", "retry", "probe", "after-drain", "safety"):
         return suffix
     return "first"
 
