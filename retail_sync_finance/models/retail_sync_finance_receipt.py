@@ -1,5 +1,7 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -77,17 +79,18 @@ class RetailSyncFinanceReceipt(models.Model):
         done = set(self.sudo().search([("event_id", "in", events.ids)]).event_id.ids)
         values = []
         days = {}  # (store, business date): (day, late from), once per batch
+        codes_by_channel = defaultdict(set)
+        for event in events:
+            codes_by_channel[event.channel_id.id].add(event.payload["data"]["store"])
+        stores = Store._of_channel_stores(codes_by_channel)
         for channel in events.channel_id:
             channel_events = events.filtered(
                 lambda e, c=channel: e.channel_id == c and e.id not in done
             )
-            stores = Store._of_stores(
-                channel, {e.payload["data"]["store"] for e in channel_events}
-            )
             originals = self._originals(channel, channel_events) if refund else {}
             for event in channel_events:
                 data = event.payload["data"]
-                store = stores.get(data["store"])
+                store = stores.get((channel.id, data["store"]))
                 if store:
                     values.append(
                         self._values(event, data, store, refund, originals, days)

@@ -201,7 +201,21 @@ class RetailSyncFinanceStore(models.Model):
     @api.model
     def _of_stores(self, channel, store_codes):
         """{store code: finance settings} of a channel's stores that have some."""
+        stores = self._of_channel_stores({channel.id: store_codes})
+        return {code: store for (_channel_id, code), store in stores.items()}
+
+    @api.model
+    def _of_channel_stores(self, codes_by_channel):
+        """{(channel id, store code): finance settings} of the stores of many
+        channels ({channel id: store codes}) that have some, in one query."""
         stores = self.search(
-            [("channel_id", "=", channel.id), ("store_code", "in", list(store_codes))]
+            [
+                ("channel_id", "in", list(codes_by_channel)),
+                ("store_code", "in", list(set().union(*codes_by_channel.values()))),
+            ]
         )
-        return {store.store_code: store for store in stores}
+        return {
+            (store.channel_id.id, store.store_code): store
+            for store in stores
+            if store.store_code in codes_by_channel[store.channel_id.id]
+        }

@@ -33,12 +33,16 @@ class RetailSyncHandlerPosSale(models.AbstractModel):
         results = {}
         Binding = self.env["retail.sync.binding"]
         stores = self.env["stock.location"]
-        for channel in events.channel_id:
-            of_channel = events.filtered(lambda e, c=channel: e.channel_id == c)
-            lines = [line for e in of_channel for line in e.payload["data"]["lines"]]
-            Binding._prefetch_products(channel, lines, cache)
-            codes = {event.payload["data"]["store"] for event in of_channel}
-            Binding._prefetch_stores(channel, codes, cache)
+        # Every channel's products and stores at once: a batch holds the sales of
+        # many stores, often each its own channel.
+        lines_by_channel, codes_by_channel = defaultdict(list), defaultdict(set)
+        for event in events:
+            data = event.payload["data"]
+            lines_by_channel[event.channel_id].extend(data["lines"])
+            codes_by_channel[event.channel_id].add(data["store"])
+        Binding._prefetch_products_of(lines_by_channel, cache)
+        Binding._prefetch_stores_of(codes_by_channel, cache)
+        for channel, codes in codes_by_channel.items():
             for code in codes:
                 if ("store", channel.id, code) in cache:
                     stores |= cache[("store", channel.id, code)][1]

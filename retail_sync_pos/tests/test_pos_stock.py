@@ -218,6 +218,35 @@ class TestPosStock(StoreMixin, TransactionCase):
             orders = [self.event(f"r{register}-{n}").applied_order for n in range(1, 5)]
             self.assertEqual(orders, sorted(orders))
 
+    def test_stores_that_are_channels_of_their_own_share_one_batch(self):
+        # Two tills, each its own channel, both say "TST" and "LOCAL-1": each
+        # channel's bindings decide which store and product they mean, although
+        # one batch resolves every channel's references at once.
+        other = self.env["stock.warehouse"].create({"name": "Other", "code": "OTH"})
+        channel, _key = self.make_channel("POS-OTH")
+        self.bind(channel, "store", "TST", other)
+        self.bind(channel, "product", "LOCAL-1", self.socks)
+        self.bind(self.channel, "product", "LOCAL-1", self.shirt)
+        self.env["stock.quant"]._update_available_quantity(
+            self.socks, other.lot_stock_id, 5
+        )
+        self.ingest(self.sale("a1", 1, [("LOCAL-1", 2), ("T-SOCKS", 1)]))
+        self.ingest(
+            self.sale("b1", 1, [("LOCAL-1", 1), ("T-SOCKS", 1)]), channel=channel
+        )
+        # One batch handler call for both channels (a failed batch would be
+        # logged and the keys drained one by one).
+        drain_logger = "odoo.addons.retail_sync_queue.models.retail_sync_drain"
+        with self.assertNoLogs(drain_logger, "INFO"):
+            perform_pending_jobs(self.env)
+        self.assertEqual(self.states("a1"), ["done"])
+        self.assertEqual(self.event("b1", channel).state, "done")
+        self.assertEqual(self.on_hand(self.shirt), 18)
+        self.assertEqual(self.on_hand(self.socks), 9)
+        self.assertEqual(self.on_hand(self.socks, other.lot_stock_id), 3)
+        self.assertIn("OTH", self.event("b1", channel).result["store"])
+        self.assertIn("TST", self.event("a1").result["store"])
+
     def test_domain_job_leaves_a_bad_key_to_the_key_drain(self):
         good = [self.sale(f"g{n}", n, [("T-SOCKS", 1)], register="RG") for n in (1, 2)]
         bad = [self.sale("x1", 1, [("NOPE", 1)], register="RX")]

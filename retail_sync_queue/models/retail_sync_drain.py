@@ -475,11 +475,18 @@ class RetailSyncDrain(models.AbstractModel):
         # The state and pending events of every locked key, read at once.
         key_states = self.env["retail.sync.key.state"]._for_keys(locked)
         pending_by_key = self._pending_of_keys(locked, DRAIN_BATCH + 1)
+        # One prefetch set: the channels' settings are read in one query, not one
+        # per key (stores are often each a channel of their own).
+        channel_ids = tuple(sorted({channel_id for channel_id, _key in locked}))
         for channel_id, key in locked:
             if room <= 0:
                 more = True
                 break
-            channel = self.env["retail.sync.channel"].browse(channel_id)
+            channel = (
+                self.env["retail.sync.channel"]
+                .browse(channel_id)
+                .with_prefetch(channel_ids)
+            )
             key_state = key_states[(channel_id, key)]
             # Sliced by ids: a recordset's slice would lose the shared prefetch.
             key_events = pending_by_key[(channel_id, key)]

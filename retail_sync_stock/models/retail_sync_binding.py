@@ -44,66 +44,83 @@ class RetailSyncBinding(models.Model):
     @api.model
     def _prefetch_products(self, channel, lines, cache):
         """Resolve the products of many lines at once into ``cache``, the dict
-        `_resolve_product` reads: one query for bindings, one per kind of reference.
-        What stays unresolved (unknown, ambiguous) is left to `_resolve_product`,
-        which names the binding to add."""
-        wanted = {}
-        for line in lines:
-            sku, barcode = line.get("sku"), line.get("barcode")
-            reference = sku or barcode
-            if reference and ("product", channel.id, reference) not in cache:
-                wanted[reference] = "default_code" if sku else "barcode"
+        `_resolve_product` reads (see `_prefetch_products_of`)."""
+        self._prefetch_products_of({channel: lines}, cache)
+
+    @api.model
+    def _prefetch_products_of(self, lines_by_channel, cache):
+        """Resolve the products of the lines of many channels at once into
+        ``cache``: one query for their bindings, one per kind of reference and
+        company, every product found in one prefetch set (a batch of sales from
+        many stores, each its own channel, reads their fields in one query). What
+        stays unresolved (unknown, ambiguous) is left to `_resolve_product`, which
+        names the binding to add."""
+        wanted = {}  # (channel, reference): the product field the reference is
+        for channel, lines in lines_by_channel.items():
+            for line in lines:
+                sku, barcode = line.get("sku"), line.get("barcode")
+                reference = sku or barcode
+                if reference and ("product", channel.id, reference) not in cache:
+                    wanted[(channel, reference)] = "default_code" if sku else "barcode"
         if not wanted:
             return
+        channels = {channel.id: channel for channel, _reference in wanted}
         bindings = self.sudo().search(
             [
-                ("channel_id", "=", channel.id),
+                ("channel_id", "in", list(channels)),
                 ("kind", "=", "product"),
-                ("external_ref", "in", list(wanted)),
+                ("external_ref", "in", list({ref for _c, ref in wanted})),
             ]
         )
         for binding in bindings:
-            target = binding._target()
+            key = (channels[binding.channel_id.id], binding.external_ref)
+            target = binding._target() if key in wanted else None
             if target and target.exists():
-                cache[("product", channel.id, binding.external_ref)] = target
-                wanted.pop(binding.external_ref, None)
+                cache[("product", binding.channel_id.id, binding.external_ref)] = target
+                wanted.pop(key)
+        references = defaultdict(set)  # (field, company id): references
+        for (channel, reference), field in wanted.items():
+            references[(field, channel.company_id.id)].add(reference)
         Product = self.env["product.product"].sudo()
-        for field in ("default_code", "barcode"):
-            references = [ref for ref, kind in wanted.items() if kind == field]
-            if not references:
-                continue
+        resolved = []
+        for (field, company_id), refs in references.items():
             matches = defaultdict(lambda: Product)
             for product in Product.search_fetch(
-                [
-                    (field, "in", references),
-                    ("company_id", "in", [False, channel.company_id.id]),
-                ],
+                [(field, "in", list(refs)), ("company_id", "in", [False, company_id])],
                 [field],
             ):
                 matches[product[field]] |= product
-            found = Product.browse(
-                [p.id for ps in matches.values() if len(ps) == 1 for p in ps]
+            resolved.extend(
+                (("product", channel.id, reference), matches[reference])
+                for (channel, reference), kind in wanted.items()
+                if kind == field
+                and channel.company_id.id == company_id
+                and len(matches.get(reference, ())) == 1
             )
-            for reference, products in matches.items():
-                if len(products) == 1:
-                    # One prefetch set: their fields are then read in one query.
-                    cache[("product", channel.id, reference)] = products.with_prefetch(
-                        found._prefetch_ids
-                    )
+        found = tuple({product.id for _key, product in resolved})
+        for key, product in resolved:
+            cache[key] = product.with_prefetch(found)
 
     @api.model
     def _prefetch_stores(self, channel, store_codes, cache):
         """Resolve many store codes at once into ``cache``, the dict `_resolve_store`
-        reads: their warehouses and locations in one prefetch set, so that a batch of
-        many stores reads them (and what is read of them later: codes, usage,
-        parent path) in a few queries instead of a few per store. What stays
-        unresolved is left to `_resolve_store`, which names the binding to add."""
-        bound = {}
-        for code in set(store_codes):
-            if ("store", channel.id, code) not in cache:
-                target = self._bound_target(channel.id, "store", str(code))
-                if target and target[0] in ("stock.warehouse", "stock.location"):
-                    bound[code] = target
+        reads (see `_prefetch_stores_of`)."""
+        self._prefetch_stores_of({channel: store_codes}, cache)
+
+    @api.model
+    def _prefetch_stores_of(self, codes_by_channel, cache):
+        """Resolve the store codes of many channels at once into ``cache``: their
+        warehouses and locations in one prefetch set, so that a batch of many
+        stores reads them (and what is read of them later: codes, usage, parent
+        path) in a few queries instead of a few per store. What stays unresolved
+        is left to `_resolve_store`, which names the binding to add."""
+        bound = {}  # (channel id, code): (model, id)
+        for channel, store_codes in codes_by_channel.items():
+            for code in set(store_codes):
+                if ("store", channel.id, code) not in cache:
+                    target = self._bound_target(channel.id, "store", str(code))
+                    if target and target[0] in ("stock.warehouse", "stock.location"):
+                        bound[(channel.id, code)] = target
         if not bound:
             return
         # One browse per model: their fields are then read for all in one query.
@@ -116,7 +133,7 @@ class RetailSyncBinding(models.Model):
         }
         warehouses = existing["stock.warehouse"]
         locations = warehouses.lot_stock_id | existing["stock.location"]
-        for code, (model, res_id) in bound.items():
+        for (channel_id, code), (model, res_id) in bound.items():
             if res_id not in existing[model]._ids:
                 continue
             if model == "stock.warehouse":
@@ -125,7 +142,7 @@ class RetailSyncBinding(models.Model):
             else:
                 location = locations.browse(res_id).with_prefetch(locations._ids)
                 warehouse = location.warehouse_id
-            cache[("store", channel.id, code)] = (warehouse, location)
+            cache[("store", channel_id, code)] = (warehouse, location)
 
     @api.model
     def _resolve_store(self, channel, store_code, cache=None):
