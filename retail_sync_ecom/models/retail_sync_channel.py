@@ -1,5 +1,6 @@
 # Copyright 2026 Retail Sync
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
 import logging
 import random
 import time
@@ -7,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import SUPERUSER_ID, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
@@ -17,8 +18,6 @@ from odoo.addons.retail_sync_core.engine import circuit, locks
 _logger = logging.getLogger(__name__)
 
 TOPIC = "inventory.available"
-# postcommit data: channels whose figures this background transaction changed.
-PUSH_NOW = "retail_sync.push_now"
 # Figures per push; a longer backlog is sent by the next job.
 PUSH_BATCH = 2000
 # The push job behind a push made at a drain's commit (`_enqueue_push`).
@@ -51,6 +50,16 @@ def _push_retry_seconds():
     """When a push job that stepped back for another push runs again: soon, with
     jitter, so that jobs which stepped back together do not meet again."""
     return random.uniform(0.5, 2.0)
+
+
+def _push_now(channel_id, env):
+    """The push made as a background job's transaction commits
+    (`_push_after_commit`), in a transaction of its own."""
+    try:
+        env["retail.sync.channel"].browse(channel_id)._push_available(wait=False)
+    except RetryableJobError as exc:
+        # Another push holds the channel: its hand-on takes these figures.
+        _logger.debug("Retail Sync: push to %s: %s", channel_id, exc)
 
 
 class RetailSyncChannel(models.Model):
@@ -339,32 +348,11 @@ class RetailSyncChannel(models.Model):
         push will be made at commit."""
         if not self.env.context.get("job_uuid"):
             return False
-        postcommit = self.env.cr.postcommit
-        queued = postcommit.data.get(PUSH_NOW)
-        if queued is None:
-            queued = postcommit.data[PUSH_NOW] = set()
-            registry = self.env.registry
-
-            @postcommit.add
-            def push_now():
-                for channel_id in sorted(queued):
-                    try:
-                        with registry.cursor() as cr:
-                            env = api.Environment(cr, SUPERUSER_ID, {})
-                            env["retail.sync.channel"].browse(
-                                channel_id
-                            )._push_available(wait=False)
-                    except RetryableJobError as exc:
-                        # Another push holds the channel: its hand-on takes these.
-                        _logger.debug("Retail Sync: push to %s: %s", channel_id, exc)
-                    except Exception:
-                        _logger.exception(
-                            "Retail Sync: immediate push to channel %s failed; its "
-                            "push job follows",
-                            channel_id,
-                        )
-
-        queued.update(self.ids)
+        Job = self.env["retail.sync.job"]
+        for channel_id in self.ids:
+            Job._run_after_commit(
+                f"push_now:{channel_id}", functools.partial(_push_now, channel_id)
+            )
         return True
 
     def _push_available(self, wait=True):

@@ -122,33 +122,42 @@ class RetailSyncJob(models.AbstractModel):
         Every job of the identity does this at its end, so work committed while a
         job ran never waits for a tail's delay or a step-back's retry, and never
         strands: the last job to commit sees it."""
+        model, ids = records._name, records.ids
+
+        def follow_up(env):
+            fresh = env[model].browse(ids)
+            if getattr(fresh, check)(*check_args):
+                env["retail.sync.job"]._enqueue(
+                    fresh, method, identity, channel, priority, description, **options
+                )
+
+        # Read committed: the check and queue_job's identity check see the latest
+        # commits (the runner moves queue_job rows all the time). On failure, the
+        # tail and the crons still pick the work up.
+        self._run_after_commit(f"follow_up:{identity}", follow_up, read_committed=True)
+
+    @api.model
+    def _run_after_commit(self, key, function, read_committed=False):
+        """Once this transaction has committed, run ``function(env)`` in a fresh
+        transaction of its own, as superuser, in this worker; once per ``key``
+        and transaction, whatever the number of calls. ``read_committed``: that
+        transaction sees every commit, not one snapshot. What it raises is
+        logged, never the caller's concern (the work it does has a safety net:
+        a job enqueued with the change). Tests run it with `run_after_commit`
+        (retail_sync_queue/tests/common.py)."""
         postcommit = self.env.cr.postcommit
-        followed = postcommit.data.setdefault("retail_sync.follow_up", set())
-        if identity in followed:
+        registered = postcommit.data.setdefault("retail_sync.after_commit", set())
+        if key in registered:
             return
-        followed.add(identity)
-        registry, model, ids = self.env.registry, records._name, records.ids
+        registered.add(key)
+        registry = self.env.registry
 
         @postcommit.add
-        def follow_up():
+        def run():
             try:
                 with registry.cursor() as cr:
-                    if registry.test_cr is None:
-                        # Read committed: the check and queue_job's identity
-                        # check see the latest commits (the runner moves
-                        # queue_job rows all the time).
+                    if read_committed and registry.test_cr is None:
                         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    fresh = env[model].browse(ids)
-                    if getattr(fresh, check)(*check_args):
-                        env["retail.sync.job"]._enqueue(
-                            fresh,
-                            method,
-                            identity,
-                            channel,
-                            priority,
-                            description,
-                            **options,
-                        )
-            except Exception:  # the tail and the crons still pick the work up
-                _logger.exception("Retail Sync: follow-up of %s failed", identity)
+                    function(api.Environment(cr, SUPERUSER_ID, {}))
+            except Exception:
+                _logger.exception("Retail Sync: %s after commit failed", key)
