@@ -270,18 +270,12 @@ class RetailSyncChannel(models.Model):
         job waits per channel, however many drains commit meanwhile, so under
         load pushes no longer cost a runner dispatch each."""
         records, method, identity, channel, priority, description = self._push_job()
+        eta = None
         if safety_net:
-            return self.env["retail.sync.job"]._enqueue_once(
-                records,
-                method,
-                identity + ":safety",
-                channel,
-                priority,
-                description + " (safety net)",
-                eta=PUSH_SAFETY_DELAY,
-            )
+            identity, eta = identity + ":safety", PUSH_SAFETY_DELAY
+            description += " (safety net)"
         return self.env["retail.sync.job"]._enqueue_once(
-            records, method, identity, channel, priority, description
+            records, method, identity, channel, priority, description, eta=eta
         )
 
     def _pushes_left(self):

@@ -142,9 +142,9 @@ class RetailSyncJob(models.AbstractModel):
         transaction of its own, as superuser, in this worker; once per ``key``
         and transaction, whatever the number of calls. ``read_committed``: that
         transaction sees every commit, not one snapshot. What it raises is
-        logged, never the caller's concern (the work it does has a safety net:
-        a job enqueued with the change). Tests run it with `run_after_commit`
-        (retail_sync_queue/tests/common.py)."""
+        logged, never the caller's concern: what it does needs a safety net of
+        its own (a job enqueued with the change, a tail). Tests run it with
+        `run_after_commit` (retail_sync_queue/tests/common.py)."""
         postcommit = self.env.cr.postcommit
         registered = postcommit.data.setdefault("retail_sync.after_commit", set())
         if key in registered:

@@ -42,19 +42,14 @@ class RetailSyncBinding(models.Model):
         return product
 
     @api.model
-    def _prefetch_products(self, channel, lines, cache):
-        """Resolve the products of many lines at once into ``cache``, the dict
-        `_resolve_product` reads (see `_prefetch_products_of`)."""
-        self._prefetch_products_of({channel: lines}, cache)
-
-    @api.model
     def _prefetch_products_of(self, lines_by_channel, cache):
-        """Resolve the products of the lines of many channels at once into
-        ``cache``: one query for their bindings, one per kind of reference and
-        company, every product found in one prefetch set (a batch of sales from
-        many stores, each its own channel, reads their fields in one query). What
-        stays unresolved (unknown, ambiguous) is left to `_resolve_product`, which
-        names the binding to add."""
+        """Resolve the products of the lines of many channels ({channel: lines})
+        at once into ``cache``, the dict `_resolve_product` reads: one query for
+        their bindings, one per kind of reference and company, every product
+        found in one prefetch set (a batch of sales from many stores, each its
+        own channel, reads their fields in one query). What stays unresolved
+        (unknown, ambiguous) is left to `_resolve_product`, which names the
+        binding to add."""
         wanted = {}  # (channel, reference): the product field the reference is
         for channel, lines in lines_by_channel.items():
             for line in lines:
@@ -102,18 +97,13 @@ class RetailSyncBinding(models.Model):
             cache[key] = product.with_prefetch(found)
 
     @api.model
-    def _prefetch_stores(self, channel, store_codes, cache):
-        """Resolve many store codes at once into ``cache``, the dict `_resolve_store`
-        reads (see `_prefetch_stores_of`)."""
-        self._prefetch_stores_of({channel: store_codes}, cache)
-
-    @api.model
     def _prefetch_stores_of(self, codes_by_channel, cache):
-        """Resolve the store codes of many channels at once into ``cache``: their
-        warehouses and locations in one prefetch set, so that a batch of many
-        stores reads them (and what is read of them later: codes, usage, parent
-        path) in a few queries instead of a few per store. What stays unresolved
-        is left to `_resolve_store`, which names the binding to add."""
+        """Resolve the store codes of many channels ({channel: codes}) at once
+        into ``cache``, the dict `_resolve_store` reads: their warehouses and
+        locations in one prefetch set, so that a batch of many stores reads them
+        (and what is read of them later: codes, usage, parent path) in a few
+        queries instead of a few per store. What stays unresolved is left to
+        `_resolve_store`, which names the binding to add."""
         bound = {}  # (channel id, code): (model, id)
         for channel, store_codes in codes_by_channel.items():
             for code in set(store_codes):
